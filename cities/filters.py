@@ -1,0 +1,85 @@
+import django_filters
+from django import forms
+from django.db.models import Case, CharField, Value, When
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import City, CreativeField
+from .regions import Region
+from .validators import FIRST_DESIGNATION_YEAR
+
+
+class CityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("City or country"), method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Creative field"), queryset=CreativeField.objects.all(), to_field_name="slug",
+        empty_label=_("All fields"),
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"), choices=Region.choices, empty_label=_("All regions")
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), method="filter_country", empty_label=_("All countries")
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year of designation"), field_name="designation_year",
+        min_value=FIRST_DESIGNATION_YEAR,
+    )
+    year_from = django_filters.NumberFilter(
+        label=_("Designated from"), field_name="designation_year", lookup_expr="gte",
+        min_value=FIRST_DESIGNATION_YEAR,
+    )
+    year_to = django_filters.NumberFilter(
+        label=_("Designated until"), field_name="designation_year", lookup_expr="lte",
+        min_value=FIRST_DESIGNATION_YEAR,
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", empty_label=None,
+        choices=[
+            ("name", _("Name")),
+            ("country", _("Country")),
+            ("year", _("Year, newest first")),
+            ("year-asc", _("Year, oldest first")),
+        ],
+    )
+
+    class Meta:
+        model = City
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not data.get("sort"):
+            data = data.copy()
+            data["sort"] = "name"
+        super().__init__(data, *args, **kwargs)
+        # Country choices are translated and listed in the order of the active language.
+        self.filters["country"].extra["choices"] = list(countries)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country=value.upper())
+
+    def sort_by(self, queryset, name, value):
+        if value == "country":
+            return queryset.annotate(country_name=country_name_expression()).order_by(
+                "country_name", "name"
+            )
+        if value == "year":
+            return queryset.order_by("-designation_year", "name")
+        if value == "year-asc":
+            return queryset.order_by("designation_year", "name")
+        return queryset.order_by("name", "country")
+
+
+def country_name_expression():
+    """The country's name in the active language, as SQL, so lists can sort by it."""
+    return Case(
+        *[When(country=code, then=Value(str(name))) for code, name in countries],
+        default=Value(""),
+        output_field=CharField(),
+    )

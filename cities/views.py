@@ -1,0 +1,68 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from . import selectors
+from .filters import CityFilter
+from .maps import NetworkMap
+from .models import CreativeField
+
+NEIGHBOURS_SHOWN = 12
+
+
+class CityListView(FilterView):
+    filterset_class = CityFilter
+    template_name = "cities/city_list.html"
+    context_object_name = "cities"
+    paginate_by = 24
+
+    def get_queryset(self):
+        return selectors.city_list()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = context["filter"]
+        context["fields"] = CreativeField.objects.all()
+        context["is_filtered"] = any(
+            value not in (None, "") for key, value in filterset.form.cleaned_data.items()
+            if key != "sort"
+        ) if filterset.is_valid() else True
+        context["network_map"] = NetworkMap(selectors.map_cities(filterset.qs))
+        return context
+
+
+class FieldDetailView(DetailView):
+    model = CreativeField
+    template_name = "cities/field_detail.html"
+    context_object_name = "field"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(self.object.cities.members().order_by("name"), self.paginate_by)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        context.update(paginator=paginator, page_obj=page_obj, cities=page_obj.object_list)
+        return context
+
+
+class CityDetailView(DetailView):
+    template_name = "cities/city_detail.html"
+    context_object_name = "city"
+
+    def get_object(self, queryset=None):
+        try:
+            return selectors.city_get(self.kwargs["slug"])
+        except selectors.City.DoesNotExist as error:
+            raise Http404 from error
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        city = self.object
+        same_field, same_country = selectors.city_neighbours(city, limit=NEIGHBOURS_SHOWN)
+        context.update(
+            same_field=same_field,
+            same_country=same_country,
+            city_map=NetworkMap([city], focus=city),
+        )
+        return context

@@ -1,0 +1,13 @@
+from django.views.generic import TemplateView
+
+from cities import selectors
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["fields"] = selectors.field_list_with_city_counts()
+        context["figures"] = selectors.network_figures()
+        return context
