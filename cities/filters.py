@@ -55,8 +55,11 @@ class CityFilter(django_filters.FilterSet):
             data = data.copy()
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
-        # Country choices are translated and listed in the order of the active language.
-        self.filters["country"].extra["choices"] = list(countries)
+        # Only countries with a member city, named and ordered in the active language.
+        present = set(City.objects.values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (code, name) for code, name in countries if code in present
+        ]
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)

@@ -9,7 +9,7 @@ def field_list_with_city_counts():
     """The creative fields in display order, each with `city_count` (current members)."""
     return CreativeField.objects.annotate(
         city_count=Count("cities", filter=Q(cities__is_member=True))
-    )
+    ).order_by("position", "slug")
 
 
 def network_figures():

@@ -38,14 +38,19 @@ def ring_points(ring, arcs):
     return points
 
 
-def ring_path(points):
-    projected = [project(lat, lon) for lon, lat in points]
-    commands = [f"M{projected[0][0]:g} {projected[0][1]:g}"]
-    previous = projected[0]
-    for x, y in projected[1:]:
-        if (x, y) != previous:
+def ring_path(points, *, split_at_antimeridian=True):
+    """An SVG path of a ring; a new sub-path starts where the ring crosses the antimeridian."""
+    commands = []
+    previous_longitude = None
+    previous = None
+    for longitude, latitude in points:
+        x, y = project(latitude, longitude)
+        crosses = split_at_antimeridian and abs(longitude - (previous_longitude or 0)) > 180
+        if previous_longitude is None or crosses:
+            commands.append(f"M{x:g} {y:g}")
+        elif (x, y) != previous:
             commands.append(f"L{x:g} {y:g}")
-            previous = (x, y)
+        previous_longitude, previous = longitude, (x, y)
     return "".join(commands) + "Z"
 
 
@@ -59,7 +64,8 @@ def main(source, target):
             for ring in polygon:
                 paths.append(ring_path(ring_points(ring, arcs)))
     outline = ring_path(
-        [(-180, lat) for lat in range(-90, 91, 5)] + [(180, lat) for lat in range(90, -91, -5)]
+        [(-180, lat) for lat in range(-90, 91, 5)] + [(180, lat) for lat in range(90, -91, -5)],
+        split_at_antimeridian=False,
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {MAP_HEIGHT}">'

@@ -1,0 +1,50 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install setup translations messages lint fmt check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when pyproject.toml changed since the last install.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+translations: install
+	$(MANAGE) compile_translations
+
+setup: install translations
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_network
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup
+	@echo "Serving the portal at http://$(HOST)/"
+	$(MANAGE) runserver $(HOST)
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+messages: install
+	$(MANAGE) makemessages --locale fr --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(MANAGE) compile_translations
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles
