@@ -72,4 +72,4 @@ class NetworkMap:
 
     @property
     def dot_radius(self):
-        return 1.2 if self.focus else 4
+        return 3.5 if self.focus else 4
