@@ -25,9 +25,11 @@ class DesignationYearFilter(admin.SimpleListFilter):
     parameter_name = "designation_year"
 
     def lookups(self, request, model_admin):
-        years = City.objects.order_by("-designation_year").values_list(
-            "designation_year", flat=True
-        ).distinct()
+        years = (
+            City.objects.order_by("-designation_year")
+            .values_list("designation_year", flat=True)
+            .distinct()
+        )
         return [(year, year) for year in years]
 
     def queryset(self, request, queryset):

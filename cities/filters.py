@@ -11,11 +11,14 @@ from .validators import FIRST_DESIGNATION_YEAR
 
 class CityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label=_("City or country"), method="filter_text",
+        label=_("City or country"),
+        method="filter_text",
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     field = django_filters.ModelChoiceFilter(
-        label=_("Creative field"), queryset=CreativeField.objects.all(), to_field_name="slug",
+        label=_("Creative field"),
+        queryset=CreativeField.objects.all(),
+        to_field_name="slug",
         empty_label=_("All fields"),
     )
     region = django_filters.ChoiceFilter(
@@ -25,19 +28,26 @@ class CityFilter(django_filters.FilterSet):
         label=_("Country"), method="filter_country", empty_label=_("All countries")
     )
     year = django_filters.NumberFilter(
-        label=_("Year of designation"), field_name="designation_year",
+        label=_("Year of designation"),
+        field_name="designation_year",
         min_value=FIRST_DESIGNATION_YEAR,
     )
     year_from = django_filters.NumberFilter(
-        label=_("Designated from"), field_name="designation_year", lookup_expr="gte",
+        label=_("Designated from"),
+        field_name="designation_year",
+        lookup_expr="gte",
         min_value=FIRST_DESIGNATION_YEAR,
     )
     year_to = django_filters.NumberFilter(
-        label=_("Designated until"), field_name="designation_year", lookup_expr="lte",
+        label=_("Designated until"),
+        field_name="designation_year",
+        lookup_expr="lte",
         min_value=FIRST_DESIGNATION_YEAR,
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), method="sort_by", empty_label=None,
+        label=_("Sort by"),
+        method="sort_by",
+        empty_label=None,
         choices=[
             ("name", _("Name")),
             ("country", _("Country")),

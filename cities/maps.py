@@ -20,8 +20,12 @@ def project(latitude, longitude):
     lam = math.radians(float(longitude))
     phi2 = phi * phi
     phi4 = phi2 * phi2
-    x = lam * (0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4)))
-    y = phi * (1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4)))
+    x = lam * (
+        0.8707 - 0.131979 * phi2 + phi4 * (-0.013791 + phi4 * (0.003971 * phi2 - 0.001529 * phi4))
+    )
+    y = phi * (
+        1.007226 + phi2 * (0.015085 + phi4 * (-0.044475 + 0.028874 * phi2 - 0.005916 * phi4))
+    )
     return round((x + _X_EXTENT) * SCALE, 1), round((_Y_EXTENT - y) * SCALE, 1)
 
 
@@ -39,9 +43,7 @@ class NetworkMap:
 
     def __init__(self, cities, *, focus=None):
         self.focus = focus
-        self.points = [
-            MapPoint(*project(city.latitude, city.longitude), city) for city in cities
-        ]
+        self.points = [MapPoint(*project(city.latitude, city.longitude), city) for city in cities]
 
     @property
     def groups(self):

@@ -71,6 +71,9 @@ class CreativeField(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("cities:field-detail", kwargs={"slug": self.slug})
+
     @property
     def name(self):
         return localized(self, "name")
@@ -78,9 +81,6 @@ class CreativeField(models.Model):
     @property
     def description(self):
         return localized(self, "description")
-
-    def get_absolute_url(self):
-        return reverse("cities:field-detail", kwargs={"slug": self.slug})
 
 
 class CityQuerySet(models.QuerySet):
@@ -103,19 +103,26 @@ class City(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(
-        _("slug"), max_length=140, unique=True,
+        _("slug"),
+        max_length=140,
+        unique=True,
         help_text=_("The city's address on the portal: ASCII letters, digits and hyphens."),
     )
     country = CountryField(_("country"))
     region_override = models.CharField(
-        _("UNESCO region (override)"), max_length=30, choices=Region, blank=True,
+        _("UNESCO region (override)"),
+        max_length=30,
+        choices=Region,
+        blank=True,
         help_text=_("Leave empty to use the region of the country."),
     )
     region = models.CharField(
         _("UNESCO region"), max_length=30, choices=Region, editable=False, db_index=True
     )
     field = models.ForeignKey(
-        CreativeField, verbose_name=_("creative field"), on_delete=models.PROTECT,
+        CreativeField,
+        verbose_name=_("creative field"),
+        on_delete=models.PROTECT,
         related_name="cities",
     )
     designation_year = models.PositiveSmallIntegerField(
@@ -124,17 +131,23 @@ class City(models.Model):
         db_index=True,
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=7, decimal_places=4,
+        _("latitude"),
+        max_digits=7,
+        decimal_places=4,
         validators=[MinValueValidator(-90), MaxValueValidator(90)],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=7, decimal_places=4,
+        _("longitude"),
+        max_digits=7,
+        decimal_places=4,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     description = models.TextField(_("description"), max_length=2000, blank=True)
     website = models.URLField(_("website"), blank=True)
     image = models.ImageField(
-        _("image"), upload_to="cities/", blank=True,
+        _("image"),
+        upload_to="cities/",
+        blank=True,
         validators=[
             FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
             validate_image_size,
@@ -142,11 +155,14 @@ class City(models.Model):
         help_text=_("A JPEG, PNG or WebP picture of the city, 5 MB at most."),
     )
     image_alt = models.CharField(
-        _("image description (alt text)"), max_length=250, blank=True,
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
         help_text=_("What the picture shows, for people who cannot see it."),
     )
     is_member = models.BooleanField(
-        _("member of the network"), default=True,
+        _("member of the network"),
+        default=True,
         help_text=_("Untick when the city has left the network; its page stays online."),
     )
     # Lower-case ASCII city and country names (English and French), for accent-blind search.
@@ -182,6 +198,13 @@ class City(models.Model):
     def __str__(self):
         return f"{self.name} ({self.country.code})"
 
+    def save(self, *args, **kwargs):
+        # Derived columns, kept in step here so every way of saving a city (admin, importer,
+        # coordinator form) filters and searches the same.
+        self.region = self.region_override or region_for_country(self.country) or ""
+        self.search_text = self._build_search_text()
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})
 
@@ -194,13 +217,6 @@ class City(models.Model):
             raise ValidationError(
                 {"region_override": _("No region is known for this country: choose one.")}
             )
-
-    def save(self, *args, **kwargs):
-        # Derived columns, kept in step here so every way of saving a city (admin, importer,
-        # coordinator form) filters and searches the same.
-        self.region = self.region_override or region_for_country(self.country) or ""
-        self.search_text = self._build_search_text()
-        super().save(*args, **kwargs)
 
     def _build_search_text(self):
         names = [self.name]

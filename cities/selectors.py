@@ -27,8 +27,15 @@ def city_list():
 
 # What the network map needs of each city, and nothing more.
 MAP_FIELDS = (
-    "name", "slug", "latitude", "longitude",
-    "field__slug", "field__colour", "field__position", "field__name_en", "field__name_fr",
+    "name",
+    "slug",
+    "latitude",
+    "longitude",
+    "field__slug",
+    "field__colour",
+    "field__position",
+    "field__name_en",
+    "field__name_fr",
 )
 
 

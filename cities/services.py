@@ -16,7 +16,12 @@ from .text import ascii_slug
 from .validators import FIRST_DESIGNATION_YEAR
 
 NETWORK_COLUMNS = (
-    "city", "country_code", "creative_field", "designation_year", "latitude", "longitude",
+    "city",
+    "country_code",
+    "creative_field",
+    "designation_year",
+    "latitude",
+    "longitude",
 )
 
 
@@ -96,7 +101,8 @@ def _apply(city, row):
 def _names_shared_by_several(rows, existing):
     names = Counter(row.name.casefold() for row in rows)
     names.update(
-        name.casefold() for name, code in existing
+        name.casefold()
+        for name, code in existing
         if not any(row.name == name and row.country == code for row in rows)
     )
     return {name for name, count in names.items() if count > 1}
@@ -124,8 +130,10 @@ def _parse_network_rows(lines):
     missing = [column for column in NETWORK_COLUMNS if column not in header]
     if missing:
         raise NetworkFileError(
-            [f"line 1: missing column(s): {', '.join(missing)} "
-             f"(expected: {', '.join(NETWORK_COLUMNS)})"]
+            [
+                f"line 1: missing column(s): {', '.join(missing)} "
+                f"(expected: {', '.join(NETWORK_COLUMNS)})"
+            ]
         )
     fields = {creative_field.slug: creative_field for creative_field in CreativeField.objects.all()}
     last_year = timezone.now().year
@@ -162,14 +170,14 @@ def _parse_network_rows(lines):
             row_problems.append(f"bad longitude '{record['longitude']}' (from -180 to 180)")
         key = (name.casefold(), code)
         if name and key in first_line_of:
-            row_problems.append(f"duplicate city '{name}' ({code}), already on line {first_line_of[key]}")
+            row_problems.append(
+                f"duplicate city '{name}' ({code}), already on line {first_line_of[key]}"
+            )
         first_line_of.setdefault(key, line)
         if row_problems:
             problems.extend(f"line {line}: {problem}" for problem in row_problems)
             continue
-        rows.append(
-            NetworkRow(line, name, code, fields[field_slug], year, latitude, longitude)
-        )
+        rows.append(NetworkRow(line, name, code, fields[field_slug], year, latitude, longitude))
     if problems:
         raise NetworkFileError(problems)
     if not rows:

@@ -10,7 +10,8 @@ def validate_not_future_year(year):
     current_year = timezone.now().year
     if year is not None and year > current_year:
         raise ValidationError(
-            _("The year cannot be later than %(year)s."), code="future_year",
+            _("The year cannot be later than %(year)s."),
+            code="future_year",
             params={"year": current_year},
         )
 
@@ -32,8 +33,10 @@ def validate_readable_on_white(hex_colour):
     """Field colours are used for white text on the colour and for marks on white: WCAG AA."""
     if len(hex_colour) == 7 and contrast_with_white(hex_colour) < 4.5:
         raise ValidationError(
-            _("This colour is too light: white text on it would be hard to read "
-              "(contrast %(ratio).1f:1, at least 4.5:1 is needed). Choose a darker colour."),
+            _(
+                "This colour is too light: white text on it would be hard to read "
+                "(contrast %(ratio).1f:1, at least 4.5:1 is needed). Choose a darker colour."
+            ),
             code="low_contrast",
             params={"ratio": contrast_with_white(hex_colour)},
         )

@@ -24,10 +24,15 @@ class CityListView(FilterView):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["fields"] = CreativeField.objects.all()
-        context["is_filtered"] = any(
-            value not in (None, "") for key, value in filterset.form.cleaned_data.items()
-            if key != "sort"
-        ) if filterset.is_valid() else True
+        context["is_filtered"] = (
+            any(
+                value not in (None, "")
+                for key, value in filterset.form.cleaned_data.items()
+                if key != "sort"
+            )
+            if filterset.is_valid()
+            else True
+        )
         context["network_map"] = NetworkMap(selectors.map_cities(filterset.qs))
         return context
 

@@ -17,6 +17,9 @@ urlpatterns += i18n_patterns(
 
 if settings.DEBUG:
     urlpatterns += [
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", serve,
-             {"document_root": settings.MEDIA_ROOT}),
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        ),
     ]

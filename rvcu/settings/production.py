@@ -11,7 +11,8 @@ if not SECRET_KEY:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY: production will not start without it.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
-        "Set DJANGO_ALLOWED_HOSTS (comma-separated host names): production will not start without it."
+        "Set DJANGO_ALLOWED_HOSTS (comma-separated host names): "
+        "production will not start without it."
     )
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", nargs="?", default=str(DEFAULT_FILE),
+            "file",
+            nargs="?",
+            default=str(DEFAULT_FILE),
             help=f"CSV with the columns city, country_code, creative_field, designation_year, "
             f"latitude, longitude (default: {DEFAULT_FILE.name}, shipped with the portal)",
         )
