@@ -24,9 +24,7 @@ class CityFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Region"), choices=Region.choices, empty_label=_("All regions")
     )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), method="filter_country", empty_label=_("All countries")
-    )
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"))
     year = django_filters.NumberFilter(
         label=_("Year of designation"),
         field_name="designation_year",
@@ -61,9 +59,12 @@ class CityFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("sort"):
+        if data is not None:
             data = data.copy()
-            data["sort"] = "name"
+            data.setdefault("sort", "name")
+            data["sort"] = data["sort"] or "name"
+            if data.get("country"):
+                data["country"] = data["country"].upper()
         super().__init__(data, *args, **kwargs)
         # Only countries with a member city, named and ordered in the active language.
         present = set(City.objects.values_list("country", flat=True).distinct())
@@ -73,9 +74,6 @@ class CityFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
-
-    def filter_country(self, queryset, name, value):
-        return queryset.filter(country=value.upper())
 
     def sort_by(self, queryset, name, value):
         if value == "country":

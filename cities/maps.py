@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 MAP_WIDTH = 1000
 _X_EXTENT = math.pi * 0.8707  # x of longitude 180° on the equator
-_Y_EXTENT = 1.3173627591574  # y of latitude 90°
+_Y_EXTENT = 1.4223905067305960  # y of latitude 90°
 SCALE = MAP_WIDTH / (2 * _X_EXTENT)
 MAP_HEIGHT = round(2 * _Y_EXTENT * SCALE)
 

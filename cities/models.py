@@ -12,6 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from rvcu.fields import WebsiteField
+
 from .regions import Region, region_for_country
 from .text import localized, search_key
 from .validators import (
@@ -143,7 +145,7 @@ class City(models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     description = models.TextField(_("description"), max_length=2000, blank=True)
-    website = models.URLField(_("website"), blank=True)
+    website = WebsiteField(_("website"), blank=True)
     image = models.ImageField(
         _("image"),
         upload_to="cities/",

@@ -5,6 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import override
@@ -23,6 +24,9 @@ NETWORK_COLUMNS = (
     "latitude",
     "longitude",
 )
+
+
+NAME_MAX_LENGTH = City._meta.get_field("name").max_length
 
 
 class NetworkFileError(Exception):
@@ -71,17 +75,28 @@ def network_load(*, lines):
                 city.slug = _unique_slug(row, shared_names, taken_slugs)
                 taken_slugs.add(city.slug)
                 _apply(city, row)
-                city.full_clean()
-                city.save()
+                _validate_and_save(city, row)
                 report.created.append(city)
             elif _apply(city, row):
-                city.full_clean()
-                city.save()
+                _validate_and_save(city, row)
                 report.updated.append(city)
             else:
                 report.unchanged += 1
         report.not_in_file = sorted(existing.values(), key=lambda city: city.name)
     return report
+
+
+def _validate_and_save(city, row):
+    try:
+        city.full_clean()
+    except ValidationError as error:
+        problems = [
+            f"line {row.line}: {name}: {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise NetworkFileError(problems) from error
+    city.save()
 
 
 def _apply(city, row):
@@ -148,6 +163,8 @@ def _parse_network_rows(lines):
         field_slug = (record["creative_field"] or "").strip()
         if not name:
             row_problems.append("the city name is empty")
+        elif len(name) > NAME_MAX_LENGTH:
+            row_problems.append(f"the city name is longer than {NAME_MAX_LENGTH} characters")
         if code not in countries:
             row_problems.append(f"unknown country code '{record['country_code']}'")
         elif region_for_country(code) is None:
@@ -197,4 +214,4 @@ def _parse_coordinate(text, limit):
         value = Decimal((text or "").strip()).quantize(Decimal("0.0001"))
     except (InvalidOperation, ValueError):
         return None
-    return value if -limit <= value <= limit else None
+    return value if value.is_finite() and -limit <= value <= limit else None

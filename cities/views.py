@@ -31,7 +31,7 @@ class CityListView(FilterView):
                 if key != "sort"
             )
             if filterset.is_valid()
-            else True
+            else filterset.is_bound
         )
         context["network_map"] = NetworkMap(selectors.map_cities(filterset.qs))
         return context

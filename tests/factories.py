@@ -1,0 +1,44 @@
+"""factory_boy factories for the portal's models."""
+
+from decimal import Decimal
+
+import factory
+
+from accounts.models import User
+from cities.models import City, CreativeField
+from cities.text import ascii_slug
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A person who logs in with an e-mail address (there is no user name)."""
+
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    password = factory.django.Password(PASSWORD)
+    first_name = "Ada"
+    last_name = "Lovelace"
+
+
+class CityFactory(factory.django.DjangoModelFactory):
+    """A member city, in one of the creative fields the data migration seeds.
+
+    Choose the field with `field_slug="film"` (or pass `field=` directly).
+    """
+
+    class Meta:
+        model = City
+
+    class Params:
+        field_slug = "music"
+
+    name = factory.Sequence(lambda n: f"Testville {n}")
+    slug = factory.LazyAttribute(lambda city: ascii_slug(city.name))
+    country = "FR"
+    field = factory.LazyAttribute(lambda city: CreativeField.objects.get(slug=city.field_slug))
+    designation_year = 2015
+    latitude = Decimal("48.8566")
+    longitude = Decimal("2.3522")
