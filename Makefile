@@ -24,6 +24,7 @@ translations: install
 setup: install translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_network
+	$(MANAGE) seed_local_accounts
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup

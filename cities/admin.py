@@ -1,8 +1,16 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .forms import CoordinatorInvitationForm
 from .models import City, CreativeField
+from .services import coordinator_invite
 
 
 @admin.register(CreativeField)
@@ -46,7 +54,9 @@ class CityAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "search_text"]
     ordering = ["name"]
     list_per_page = 50
-    readonly_fields = ["region", "created_at", "updated_at"]
+    readonly_fields = ["region", "invitation_link", "created_at", "updated_at"]
+    autocomplete_fields = ["coordinators"]
+    actions = ["invite_coordinator"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "is_member"]}),
         (
@@ -55,6 +65,60 @@ class CityAdmin(admin.ModelAdmin):
         ),
         (_("Position"), {"fields": ["latitude", "longitude"]}),
         (_("Presentation"), {"fields": ["description", "website", "image", "image_alt"]}),
+        (_("Coordinators"), {"fields": ["coordinators", "invitation_link"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_urls(self):
+        invite = self.admin_site.admin_view(self.invite_coordinator_view)
+        return [
+            path("<int:city_id>/invite/", invite, name="cities_city_invite"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("invitation"))
+    def invitation_link(self, city):
+        if not city.pk:
+            return gettext("Save the city first.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cities_city_invite", args=[city.pk]),
+            gettext("Invite a coordinator"),
+        )
+
+    @admin.action(description=_("Invite a coordinator for the selected city"))
+    def invite_coordinator(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, gettext("Select exactly one city to invite a coordinator."), messages.ERROR
+            )
+            return None
+        return redirect("admin:cities_city_invite", queryset.get().pk)
+
+    def invite_coordinator_view(self, request, city_id):
+        city = get_object_or_404(City, pk=city_id)
+        if not self.has_change_permission(request, city):
+            raise PermissionDenied
+        form = CoordinatorInvitationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            user, created = coordinator_invite(city=city, **form.cleaned_data)
+            if created:
+                message = gettext(
+                    "%(email)s is invited to coordinate %(city)s; an e-mail is on its way."
+                )
+            else:
+                message = gettext(
+                    "%(email)s already had an account and now coordinates %(city)s too."
+                )
+            self.message_user(request, message % {"email": user.email, "city": city.name})
+            return redirect("admin:cities_city_change", city.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Invite a coordinator for %(city)s") % {"city": city.name},
+            "form": form,
+            "city": city,
+            "opts": self.model._meta,
+            "coordinators": city.coordinators.order_by("email"),
+        }
+        return TemplateResponse(request, "admin/cities/city/invite_coordinator.html", context)

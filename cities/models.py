@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     FileExtensionValidator,
@@ -161,6 +162,13 @@ class City(models.Model):
         max_length=250,
         blank=True,
         help_text=_("What the picture shows, for people who cannot see it."),
+    )
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coordinators"),
+        related_name="coordinated_cities",
+        blank=True,
+        help_text=_("People who write the city's practices and partnerships on the portal."),
     )
     is_member = models.BooleanField(
         _("member of the network"),

@@ -53,3 +53,7 @@ def city_neighbours(city, *, limit):
     same_field = others.filter(field_id=city.field_id).select_related("field")
     same_country = others.filter(country=city.country).select_related("field")
     return list(same_field[:limit]), list(same_country[:limit])
+
+
+def cities_coordinated_by(user):
+    return City.objects.filter(coordinators=user).select_related("field").order_by("name")

@@ -1,12 +1,19 @@
-"""Writes of the cities app: loading the network's member list."""
+"""Writes of the cities app: loading the network's member list, inviting coordinators."""
 
 import csv
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from django_countries import countries
@@ -215,3 +222,54 @@ def _parse_coordinate(text, limit):
     except (InvalidOperation, ValueError):
         return None
     return value if value.is_finite() and -limit <= value <= limit else None
+
+
+def coordinator_invite(*, city, email, first_name="", last_name="", language=None):
+    """Make `email` a coordinator of `city`; e-mail them a link to set their password.
+
+    A person who already has an account is linked to the city and told so; nobody else's
+    account is changed. Returns the user and whether the account was created.
+    """
+    User = get_user_model()
+    email = User.objects.normalize_email(email).strip()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User(
+                email=email,
+                first_name=first_name,
+                last_name=last_name,
+                language=language or settings.LANGUAGE_CODE,
+            )
+            user.set_unusable_password()
+            user.full_clean()
+            user.save()
+        city.coordinators.add(user)
+        transaction.on_commit(
+            lambda: _send_coordinator_invitation(user=user, city=city, new_account=created)
+        )
+    return user, created
+
+
+def _send_coordinator_invitation(*, user, city, new_account):
+    with override(user.language):
+        if new_account or not user.has_usable_password():
+            path = reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+        else:
+            path = reverse("account_login")
+        context = {
+            "user": user,
+            "city": city,
+            "link": f"{settings.SITE_URL}{path}",
+            "set_password": new_account or not user.has_usable_password(),
+        }
+        subject = render_to_string("cities/email/coordinator_invitation_subject.txt", context)
+        body = render_to_string("cities/email/coordinator_invitation_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])

@@ -1,12 +1,17 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.views.generic import DetailView
+from django.utils.translation import gettext
+from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
 from . import selectors
 from .filters import CityFilter
+from .forms import CityPresentationForm
 from .maps import NetworkMap
 from .models import CreativeField
+from .permissions import can_edit_city
 
 NEIGHBOURS_SHOWN = 12
 
@@ -71,3 +76,31 @@ class CityDetailView(DetailView):
             city_map=NetworkMap([city], focus=city),
         )
         return context
+
+
+class CityPresentationUpdateView(LoginRequiredMixin, UpdateView):
+    """A coordinator edits their city's description, website and picture."""
+
+    form_class = CityPresentationForm
+    template_name = "cities/city_presentation_form.html"
+    context_object_name = "city"
+
+    def get_object(self, queryset=None):
+        try:
+            city = selectors.city_get(self.kwargs["slug"])
+        except selectors.City.DoesNotExist as error:
+            raise Http404 from error
+        if not can_edit_city(self.request.user, city):
+            raise Http404
+        return city
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "owner_id": self.request.user.pk}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            gettext("The presentation of %(city)s is saved.") % {"city": self.object.name},
+        )
+        return response

@@ -12,6 +12,8 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("my/", views.DashboardView.as_view(), name="dashboard"),
     path("", include("cities.urls")),
 )
 

@@ -1,0 +1,81 @@
+"""Keep a file a person uploaded when the rest of their form has an error.
+
+Browsers never send a file input back, so without this a form error would lose the picture.
+A valid upload on a form with errors is stored under `kept-uploads/` and named in a signed
+hidden field; when the form comes back without a new file, the kept one is used.
+"""
+
+import mimetypes
+import uuid
+from pathlib import PurePosixPath
+
+from django import forms
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+KEPT_UPLOADS_DIR = "kept-uploads"
+_SALT = "rvcu.kept-upload"
+_MAX_AGE_SECONDS = 24 * 3600
+
+
+class KeptUploadsFormMixin:
+    """A form whose file fields in `kept_upload_fields` survive errors; give it `owner_id`."""
+
+    kept_upload_fields = ()
+
+    def __init__(self, *args, owner_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner_id = owner_id
+        self.kept_names = {}
+        for name in self.kept_upload_fields:
+            self.fields[f"{name}_kept"] = forms.CharField(required=False, widget=forms.HiddenInput)
+        if self.is_bound:
+            self._restore_kept_uploads()
+
+    def _restore_kept_uploads(self):
+        self.files = self.files.copy()
+        for name in self.kept_upload_fields:
+            token = self.data.get(self.add_prefix(f"{name}_kept"))
+            if not token or self.files.get(self.add_prefix(name)):
+                continue
+            path = self._path_from_token(token)
+            if path and default_storage.exists(path):
+                with default_storage.open(path) as stored:
+                    content = stored.read()
+                filename = PurePosixPath(path).name
+                content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+                self.files[self.add_prefix(name)] = SimpleUploadedFile(
+                    filename, content, content_type
+                )
+                self.kept_names[name] = filename
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self._errors:
+            self._keep_valid_uploads()
+
+    def _keep_valid_uploads(self):
+        data = self.data.copy()
+        for name in self.kept_upload_fields:
+            upload = self.files.get(self.add_prefix(name))
+            if not upload or name in self._errors or name in self.kept_names:
+                continue
+            upload.seek(0)
+            filename = PurePosixPath(upload.name).name
+            path = default_storage.save(f"{KEPT_UPLOADS_DIR}/{uuid.uuid4().hex}/{filename}", upload)
+            data[self.add_prefix(f"{name}_kept")] = signing.dumps(
+                {"path": path, "owner": self.owner_id}, salt=_SALT
+            )
+            self.kept_names[name] = filename
+        self.data = data
+
+    def _path_from_token(self, token):
+        try:
+            value = signing.loads(token, salt=_SALT, max_age=_MAX_AGE_SECONDS)
+        except signing.BadSignature:
+            return None
+        if value.get("owner") != self.owner_id:
+            return None
+        path = value.get("path", "")
+        return path if path.startswith(f"{KEPT_UPLOADS_DIR}/") else None
