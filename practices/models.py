@@ -1,0 +1,207 @@
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import City, CreativeField
+from cities.text import localized
+from cities.validators import validate_not_future_year
+from rvcu.review import ReviewedItem, ReviewState
+
+
+class MissionTag(models.Model):
+    """A tag taken from the network's mission statement or the UN's goals (seeded rows)."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name_en = models.CharField(_("name in English"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self):
+        return localized(self, "name")
+
+
+class Objective(MissionTag):
+    """One of the six objectives of the network's mission statement."""
+
+    class Meta(MissionTag.Meta):
+        verbose_name = _("objective of the network")
+        verbose_name_plural = _("objectives of the network")
+
+
+class ActionArea(MissionTag):
+    """One of the six areas of action of the network's mission statement."""
+
+    class Meta(MissionTag.Meta):
+        verbose_name = _("area of action")
+        verbose_name_plural = _("areas of action")
+
+
+class SustainableDevelopmentGoal(MissionTag):
+    """One of the 17 UN Sustainable Development Goals; `position` is its number."""
+
+    class Meta(MissionTag.Meta):
+        verbose_name = _("Sustainable Development Goal")
+        verbose_name_plural = _("Sustainable Development Goals")
+
+
+class PracticeLanguage(models.TextChoices):
+    ENGLISH = "en", _("English")
+    FRENCH = "fr", _("French")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("Another language")
+
+
+class BudgetRange(models.TextChoices):
+    UNDER_10K = "under-10k", _("Under 10,000 USD")
+    FROM_10K_TO_100K = "10k-100k", _("10,000 to 100,000 USD")
+    FROM_100K_TO_1M = "100k-1m", _("100,000 to 1 million USD")
+    OVER_1M = "over-1m", _("Over 1 million USD")
+
+
+class PracticeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_revision__isnull=False)
+
+    def for_city(self, city):
+        return self.filter(city=city)
+
+    def editable_by(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(city__coordinators=user)
+
+
+class Practice(models.Model):
+    """A good practice of a city. Its content lives in revisions; the public sees only the
+    revision the secretariat published last."""
+
+    slug = models.SlugField(_("slug"), max_length=140, unique=True)
+    city = models.ForeignKey(
+        City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
+    )
+    published_revision = models.OneToOneField(
+        "PracticeRevision",
+        verbose_name=_("published revision"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.slug
+
+    def get_absolute_url(self):
+        return reverse("practices:practice-detail", kwargs={"slug": self.slug})
+
+
+class PracticeRevision(ReviewedItem):
+    """One version of a practice's content, reviewed as a whole."""
+
+    practice = models.ForeignKey(
+        Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveIntegerField(_("revision"), default=1)
+    title = models.CharField(_("title"), max_length=200)
+    fields = models.ManyToManyField(
+        CreativeField, verbose_name=_("creative fields"), related_name="practice_revisions"
+    )
+    language = models.CharField(
+        _("written in"), max_length=10, choices=PracticeLanguage, default=PracticeLanguage.ENGLISH
+    )
+    summary = models.TextField(
+        _("summary"), max_length=600, help_text=_("A few plain sentences, no formatting.")
+    )
+    challenge = models.TextField(_("the challenge it answered"))
+    actions = models.TextField(_("what was done"))
+    results = models.TextField(_("results and evidence"))
+    transferability = models.TextField(_("how another city could adopt it"))
+    year_started = models.PositiveSmallIntegerField(
+        _("year started"),
+        validators=[MinValueValidator(1900), validate_not_future_year],
+    )
+    is_ongoing = models.BooleanField(_("still going on"), default=True)
+    partners = models.TextField(_("partners involved"), blank=True)
+    target_groups = models.TextField(_("target groups"), blank=True)
+    reaches_vulnerable_groups = models.BooleanField(
+        _("reaches disadvantaged or vulnerable groups"), default=False
+    )
+    budget_range = models.CharField(
+        _("budget range"), max_length=20, choices=BudgetRange, blank=True
+    )
+    contact_role = models.CharField(
+        _("contact (role)"),
+        max_length=200,
+        blank=True,
+        help_text=_("A role rather than a name, e.g. 'Head of the culture department'."),
+    )
+    links = models.TextField(_("links"), blank=True, help_text=_("One web address per line."))
+    objectives = models.ManyToManyField(
+        Objective, verbose_name=_("objectives served"), related_name="+", blank=True
+    )
+    action_areas = models.ManyToManyField(
+        ActionArea, verbose_name=_("areas of action"), related_name="+", blank=True
+    )
+    sdgs = models.ManyToManyField(
+        SustainableDevelopmentGoal,
+        verbose_name=_("Sustainable Development Goals"),
+        related_name="+",
+        blank=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("practice revision")
+        verbose_name_plural = _("practice revisions")
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "number"], name="unique_revision_number_per_practice"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_started__gte=1900), name="practice_started_after_1900"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "state_changed_at"], name="practice_review_queue")]
+
+    def __str__(self):
+        return f"{self.title} (#{self.number})"
+
+    @property
+    def is_public(self):
+        return self.state == ReviewState.PUBLISHED

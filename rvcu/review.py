@@ -1,0 +1,127 @@
+"""The review workflow shared by practices and partnerships: one state machine, one history.
+
+A reviewed item (a practice revision, later a partnership revision) has a `state`. People move
+it with actions; `review_transition` refuses any move the table below does not allow, records
+who moved it, when and why, and returns the event.
+
+    draft --submit--> submitted --publish--> published --archive--> archived
+                      submitted --request_changes--> changes_requested --submit--> submitted
+                      submitted --withdraw--> draft
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted for review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class ReviewAction(models.TextChoices):
+    SUBMIT = "submit", _("Submit for review")
+    WITHDRAW = "withdraw", _("Withdraw the submission")
+    PUBLISH = "publish", _("Publish")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    ARCHIVE = "archive", _("Archive")
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset
+    target: str
+    secretariat_only: bool
+    needs_message: bool = False
+
+
+TRANSITIONS = {
+    ReviewAction.SUBMIT: Transition(
+        frozenset({ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}),
+        ReviewState.SUBMITTED,
+        secretariat_only=False,
+    ),
+    ReviewAction.WITHDRAW: Transition(
+        frozenset({ReviewState.SUBMITTED}), ReviewState.DRAFT, secretariat_only=False
+    ),
+    ReviewAction.PUBLISH: Transition(
+        frozenset({ReviewState.SUBMITTED}), ReviewState.PUBLISHED, secretariat_only=True
+    ),
+    ReviewAction.REQUEST_CHANGES: Transition(
+        frozenset({ReviewState.SUBMITTED}),
+        ReviewState.CHANGES_REQUESTED,
+        secretariat_only=True,
+        needs_message=True,
+    ),
+    ReviewAction.ARCHIVE: Transition(
+        frozenset({ReviewState.PUBLISHED}), ReviewState.ARCHIVED, secretariat_only=True
+    ),
+}
+
+
+def allowed_actions(*, state, by_secretariat):
+    """The actions that may be taken on an item in `state` by the secretariat or an author."""
+    return [
+        action
+        for action, transition in TRANSITIONS.items()
+        if state in transition.sources and (by_secretariat or not transition.secretariat_only)
+    ]
+
+
+class ReviewedItem(models.Model):
+    """Abstract base of anything that goes through review."""
+
+    state = models.CharField(
+        _("state"), max_length=20, choices=ReviewState, default=ReviewState.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+def review_transition(*, item, action, by, message="", by_secretariat=None):
+    """Apply `action` to `item` on behalf of `by`; raise ValidationError if it is not allowed.
+
+    `by_secretariat` defaults to `by.is_staff`. The caller checks that a non-staff person is an
+    author of the item (an app rule); this function checks the state machine and the roles.
+    """
+    from .models import ReviewEvent
+
+    action = ReviewAction(action)
+    transition = TRANSITIONS[action]
+    secretariat = by.is_staff if by_secretariat is None else by_secretariat
+    if transition.secretariat_only and not secretariat:
+        raise PermissionDenied(_("Only the secretariat can do this."))
+    if item.state not in transition.sources:
+        raise ValidationError(
+            _("“%(action)s” is not possible for an item that is “%(state)s”."),
+            code="invalid_transition",
+            params={"action": action.label, "state": ReviewState(item.state).label},
+        )
+    message = message.strip()
+    if transition.needs_message and not message:
+        raise ValidationError(
+            _("Write a message to say what should change."), code="message_required"
+        )
+    with transaction.atomic():
+        previous = item.state
+        item.state = transition.target
+        item.state_changed_at = timezone.now()
+        item.save(update_fields=["state", "state_changed_at"])
+        return ReviewEvent.objects.create(
+            content_type=ContentType.objects.get_for_model(item),
+            object_id=item.pk,
+            action=action,
+            from_state=previous,
+            to_state=transition.target,
+            actor=by,
+            message=message,
+        )
