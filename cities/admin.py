@@ -104,12 +104,10 @@ class CityAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             user, created = coordinator_invite(city=city, **form.cleaned_data)
             if created:
-                message = gettext(
-                    "%(email)s is invited to coordinate %(city)s; an e-mail is on its way."
-                )
+                message = gettext("Invitation sent: %(email)s is now a coordinator of %(city)s.")
             else:
                 message = gettext(
-                    "%(email)s already had an account and now coordinates %(city)s too."
+                    "Existing account: %(email)s now coordinates %(city)s too; an e-mail says so."
                 )
             self.message_user(request, message % {"email": user.email, "city": city.name})
             return redirect("admin:cities_city_change", city.pk)

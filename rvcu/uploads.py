@@ -77,5 +77,8 @@ class KeptUploadsFormMixin:
             return None
         if value.get("owner") != self.owner_id:
             return None
-        path = value.get("path", "")
-        return path if path.startswith(f"{KEPT_UPLOADS_DIR}/") else None
+        path = str(value.get("path", ""))
+        parts = PurePosixPath(path).parts
+        if len(parts) < 2 or parts[0] != KEPT_UPLOADS_DIR or ".." in parts:
+            return None
+        return path

@@ -3,9 +3,25 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import UserFactory
+from tests.factories import CityFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """allauth counts logins, failures and resets per IP in the cache: each test starts at 0."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """A MEDIA_ROOT of the test's own, so that files a test stores can be looked for."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 @pytest.fixture
@@ -29,3 +45,17 @@ def user(db):
 def staff_user(db):
     """A member of the secretariat: staff and superuser."""
     return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def krakow(db):
+    """A member city (slug "krakow"), in literature."""
+    return CityFactory(name="Kraków", country="PL", field_slug="literature", designation_year=2013)
+
+
+@pytest.fixture
+def coordinator(krakow):
+    """A person who coordinates Kraków, and nothing else."""
+    person = UserFactory(email="coordinator@krakow.example")
+    krakow.coordinators.add(person)
+    return person

@@ -1,8 +1,11 @@
 """factory_boy factories for the portal's models."""
 
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from accounts.models import User
 from cities.models import City, CreativeField
@@ -42,3 +45,16 @@ class CityFactory(factory.django.DjangoModelFactory):
     designation_year = 2015
     latitude = Decimal("48.8566")
     longitude = Decimal("2.3522")
+
+
+def image_bytes(image_format="PNG", size=(16, 12), colour=(200, 40, 40)):
+    """A real, tiny picture drawn by Pillow, as the bytes of a file."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format=image_format)
+    return buffer.getvalue()
+
+
+def image_upload(name="city.png", image_format="PNG", **kwargs):
+    """A picture as a browser would upload it."""
+    content_type = "image/png" if image_format == "PNG" else "image/jpeg"
+    return SimpleUploadedFile(name, image_bytes(image_format, **kwargs), content_type)

@@ -88,6 +88,8 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 # An invited coordinator proves their address by following the invitation link.
 ACCOUNT_EMAIL_VERIFICATION = "none"
+# Never mail an address that has no account (the portal must not be a way to send spam).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RVCU] "
 ACCOUNT_SESSION_REMEMBER = False

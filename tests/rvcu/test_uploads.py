@@ -1,0 +1,199 @@
+"""KeptUploadsFormMixin: a picture survives a form error, for its owner only."""
+
+import time
+
+import pytest
+from django import forms
+from django.core import signing
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from rvcu.uploads import KEPT_UPLOADS_DIR, KeptUploadsFormMixin
+from tests.factories import image_bytes, image_upload
+
+SALT = "rvcu.kept-upload"  # rvcu.uploads._SALT
+OWNER = 7
+
+
+class PictureForm(KeptUploadsFormMixin, forms.Form):
+    title = forms.CharField()
+    image = forms.ImageField()
+
+    kept_upload_fields = ("image",)
+
+
+def form_with_error(owner_id=OWNER, name="kept.png"):
+    """A form whose title is missing and whose picture is fine: the picture is kept."""
+    form = PictureForm({"title": ""}, {"image": image_upload(name)}, owner_id=owner_id)
+    assert not form.is_valid()
+    return form
+
+
+def resubmit(token, owner_id=OWNER):
+    return PictureForm({"title": "Fixed", "image_kept": token}, {}, owner_id=owner_id)
+
+
+def token_for(path, owner=OWNER):
+    return signing.dumps({"path": path, "owner": owner}, salt=SALT)
+
+
+def test_kept_upload_error_stores_picture_and_signs_its_path(media_root):
+    form = form_with_error()
+
+    value = signing.loads(form.data["image_kept"], salt=SALT)
+    assert value["owner"] == OWNER
+    assert value["path"].startswith(f"{KEPT_UPLOADS_DIR}/")
+    assert value["path"].endswith("/kept.png")
+    assert (media_root / value["path"]).read_bytes() == image_bytes()
+    assert form.kept_names == {"image": "kept.png"}
+    assert 'name="image_kept"' in str(form["image_kept"])
+
+
+def test_kept_upload_resubmit_without_file_uses_kept_picture(media_root):
+    token = form_with_error().data["image_kept"]
+
+    form = resubmit(token)
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["image"].name == "kept.png"
+    assert form.cleaned_data["image"].read() == image_bytes()
+    assert form.kept_names == {"image": "kept.png"}
+
+
+def test_kept_upload_valid_form_keeps_nothing(media_root):
+    form = PictureForm({"title": "Fine"}, {"image": image_upload()}, owner_id=OWNER)
+
+    assert form.is_valid()
+    assert not form.data.get("image_kept")
+    assert not (media_root / KEPT_UPLOADS_DIR).exists()
+
+
+def test_kept_upload_invalid_picture_is_not_kept(media_root):
+    fake = SimpleUploadedFile("x.png", b"plain text", "image/png")
+
+    form = PictureForm({"title": ""}, {"image": fake}, owner_id=OWNER)
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+    assert not form.data.get("image_kept")
+    assert form.kept_names == {}
+    assert not (media_root / KEPT_UPLOADS_DIR).exists()
+
+
+def test_kept_upload_new_file_wins_over_token(media_root):
+    token = form_with_error(name="old.png").data["image_kept"]
+
+    form = PictureForm(
+        {"title": "Fixed", "image_kept": token},
+        {"image": image_upload("new.png", size=(4, 4))},
+        owner_id=OWNER,
+    )
+
+    assert form.is_valid()
+    assert form.cleaned_data["image"].name == "new.png"
+    assert form.kept_names == {}
+
+
+def test_kept_upload_token_of_another_owner_is_ignored(media_root):
+    token = form_with_error(owner_id=OWNER).data["image_kept"]
+
+    form = resubmit(token, owner_id=OWNER + 1)
+
+    assert not form.is_valid()
+    assert form.errors["image"] == ["This field is required."]
+    assert form.kept_names == {}
+
+
+def test_kept_upload_token_of_anonymous_owner_is_ignored_for_a_person(media_root):
+    token = form_with_error(owner_id=None).data["image_kept"]
+
+    form = resubmit(token, owner_id=OWNER)
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),
+        lambda token: token.replace(":", ";", 1),
+        lambda token: "not-a-token",
+    ],
+    ids=["signature", "separator", "garbage"],
+)
+def test_kept_upload_tampered_token_is_ignored(media_root, tamper):
+    token = form_with_error().data["image_kept"]
+
+    form = resubmit(tamper(token))
+
+    assert not form.is_valid()
+    assert form.errors["image"] == ["This field is required."]
+    assert form.kept_names == {}
+
+
+def test_kept_upload_token_signed_with_other_salt_is_ignored(media_root):
+    path = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/kept.png", image_upload())
+    token = signing.dumps({"path": path, "owner": OWNER}, salt="another-purpose")
+
+    form = resubmit(token)
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+
+
+def test_kept_upload_expired_token_is_ignored(media_root, monkeypatch):
+    token = form_with_error().data["image_kept"]
+    day_and_hour_later = time.time() + 25 * 3600
+    monkeypatch.setattr(signing.time, "time", lambda: day_and_hour_later)
+
+    form = resubmit(token)
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+
+
+@pytest.mark.parametrize(
+    "path", ["cities/secret.png", "other/kept-uploads/secret.png", "/etc/passwd", ""]
+)
+def test_kept_upload_token_path_outside_kept_uploads_is_rejected(media_root, path):
+    if path.startswith(("cities/", "other/")):
+        default_storage.save(path, image_upload())
+
+    form = resubmit(token_for(path))
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+    assert form.kept_names == {}
+
+
+def test_kept_upload_token_path_inside_kept_uploads_is_used(media_root):
+    path = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/own.png", image_upload())
+
+    form = resubmit(token_for(path))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["image"].name == "own.png"
+
+
+def test_kept_upload_token_for_vanished_file_is_ignored(media_root):
+    token = token_for(f"{KEPT_UPLOADS_DIR}/gone/kept.png")
+
+    form = resubmit(token)
+
+    assert not form.is_valid()
+    assert "image" in form.errors
+
+
+def test_kept_upload_with_prefix_uses_prefixed_names(media_root):
+    form = PictureForm(
+        {"city-title": ""}, {"city-image": image_upload()}, owner_id=OWNER, prefix="city"
+    )
+    assert not form.is_valid()
+    token = form.data["city-image_kept"]
+
+    again = PictureForm(
+        {"city-title": "Fixed", "city-image_kept": token}, {}, owner_id=OWNER, prefix="city"
+    )
+
+    assert again.is_valid(), again.errors
