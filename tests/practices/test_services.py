@@ -219,3 +219,19 @@ def test_archiving_takes_the_practice_off_the_portal(draft, coordinator, staff):
 )
 def test_allowed_actions_follow_state_and_role(state, by_secretariat, expected):
     assert allowed_actions(state=state, by_secretariat=by_secretariat) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("/admin/practices/objective/", "Access to and participation in cultural life"),
+        ("/admin/practices/actionarea/", "Professional and artistic exchange programmes"),
+        ("/admin/practices/sustainabledevelopmentgoal/", "11. Sustainable cities and communities"),
+    ],
+)
+def test_mission_tags_are_listed_in_the_admin_for_staff_only(client, url, expected):
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.get(url)
+    assert response.status_code == 200
+    assert expected in response.content.decode()
