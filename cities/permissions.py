@@ -1,7 +1,9 @@
-def can_edit_city(user, city):
-    """Staff, and the city's own coordinators, may edit its presentation."""
+def can_act_for_city(user, city):
+    """Staff, and the city's own coordinators, may write for the city on the portal."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_staff:
-        return True
-    return city.coordinators.filter(pk=user.pk).exists()
+    return user.is_staff or city.coordinators.filter(pk=user.pk).exists()
+
+
+def can_edit_city(user, city):
+    return can_act_for_city(user, city)

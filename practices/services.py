@@ -6,6 +6,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cities.permissions import can_act_for_city
 from cities.text import ascii_slug
 from rvcu.review import ReviewAction, ReviewState, review_transition
 
@@ -19,7 +20,7 @@ _REVISION_RELATIONS = ("fields", "objectives", "action_areas", "sdgs")
 def practice_create(*, city, title, by, **content):
     """A new practice of `city` with a first draft revision; many-to-many tags go in `content`
     as lists (fields, objectives, action_areas, sdgs)."""
-    if not (by.is_staff or city.coordinators.filter(pk=by.pk).exists()):
+    if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
     relations = {name: content.pop(name, []) for name in _REVISION_RELATIONS}
     with transaction.atomic():
