@@ -66,11 +66,7 @@ class CityFilter(django_filters.FilterSet):
             if data.get("country"):
                 data["country"] = data["country"].upper()
         super().__init__(data, *args, **kwargs)
-        # Only countries with a member city, named and ordered in the active language.
-        present = set(City.objects.values_list("country", flat=True).distinct())
-        self.filters["country"].extra["choices"] = [
-            (code, name) for code, name in countries if code in present
-        ]
+        self.filters["country"].extra["choices"] = member_country_choices
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
@@ -85,6 +81,12 @@ class CityFilter(django_filters.FilterSet):
         if value == "year-asc":
             return queryset.order_by("designation_year", "name")
         return queryset.order_by("name", "country")
+
+
+def member_country_choices():
+    """Countries with a member city, named and ordered in the active language."""
+    present = set(City.objects.values_list("country", flat=True).distinct())
+    return [(code, name) for code, name in countries if code in present]
 
 
 def country_name_expression():

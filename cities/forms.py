@@ -24,5 +24,5 @@ class CityPresentationForm(KeptUploadsFormMixin, forms.ModelForm):
 
     class Meta:
         model = City
-        fields = ["description", "website", "image", "image_alt"]
+        fields = ["description", "website", "image", "image_alt", "image_credit"]
         widgets = {"description": forms.Textarea(attrs={"rows": 8})}

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
-    FileExtensionValidator,
     MaxValueValidator,
     MinValueValidator,
     RegexValidator,
@@ -14,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from rvcu.fields import WebsiteField
+from rvcu.models import Illustrated
 
 from .regions import Region, region_for_country
 from .text import localized, search_key
 from .validators import (
     FIRST_DESIGNATION_YEAR,
-    validate_image_size,
     validate_not_future_year,
     validate_readable_on_white,
 )
@@ -101,7 +100,7 @@ class CityQuerySet(models.QuerySet):
         return queryset
 
 
-class City(models.Model):
+class City(Illustrated):
     """A member city of the network, designated in one creative field."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -147,22 +146,6 @@ class City(models.Model):
     )
     description = models.TextField(_("description"), max_length=2000, blank=True)
     website = WebsiteField(_("website"), blank=True)
-    image = models.ImageField(
-        _("image"),
-        upload_to="cities/",
-        blank=True,
-        validators=[
-            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
-            validate_image_size,
-        ],
-        help_text=_("A JPEG, PNG or WebP picture of the city, 5 MB at most."),
-    )
-    image_alt = models.CharField(
-        _("image description (alt text)"),
-        max_length=250,
-        blank=True,
-        help_text=_("What the picture shows, for people who cannot see it."),
-    )
     coordinators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("coordinators"),
@@ -219,10 +202,7 @@ class City(models.Model):
         return reverse("cities:city-detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        if self.image and not self.image_alt:
-            raise ValidationError(
-                {"image_alt": _("Describe the picture for people who cannot see it.")}
-            )
+        super().clean()
         if self.country and not (self.region_override or region_for_country(self.country)):
             raise ValidationError(
                 {"region_override": _("No region is known for this country: choose one.")}

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,14 +38,4 @@ def validate_readable_on_white(hex_colour):
             ),
             code="low_contrast",
             params={"ratio": contrast_with_white(hex_colour)},
-        )
-
-
-def validate_image_size(image):
-    limit = settings.RVCU_MAX_IMAGE_BYTES
-    if image and image.size > limit:
-        raise ValidationError(
-            _("This image is too large (%(size)s MB); the limit is %(limit)s MB."),
-            code="image_too_large",
-            params={"size": round(image.size / 1024 / 1024, 1), "limit": limit // 1024 // 1024},
         )

@@ -1,13 +1,28 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, CreativeField
-from cities.text import localized
+from cities.text import localized, search_key
 from cities.validators import validate_not_future_year
+from rvcu.fields import PdfField
+from rvcu.models import Illustrated
 from rvcu.review import ReviewedItem, ReviewState
+
+# The texts the public search looks into, in the order they weigh.
+SEARCHED_TEXTS = (
+    "title",
+    "summary",
+    "challenge",
+    "actions",
+    "results",
+    "transferability",
+    "partners",
+    "target_groups",
+)
 
 
 class MissionTag(models.Model):
@@ -72,6 +87,9 @@ class PracticeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_revision__isnull=False)
 
+    def with_published_revision(self):
+        return self.published().select_related("published_revision", "city__field")
+
     def for_city(self, city):
         return self.filter(city=city)
 
@@ -122,7 +140,17 @@ class Practice(models.Model):
         return reverse("practices:practice-detail", kwargs={"slug": self.slug})
 
 
-class PracticeRevision(ReviewedItem):
+class PracticeRevisionQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the published revision of each practice."""
+        return self.filter(state=ReviewState.PUBLISHED)
+
+    def with_card_data(self):
+        """What a list of practices shows, in a bounded number of queries."""
+        return self.select_related("practice__city__field").prefetch_related("fields")
+
+
+class PracticeRevision(Illustrated, ReviewedItem):
     """One version of a practice's content, reviewed as a whole."""
 
     practice = models.ForeignKey(
@@ -182,8 +210,13 @@ class PracticeRevision(ReviewedItem):
         null=True,
         related_name="+",
     )
+    # Lower-case ASCII copy of the searched texts, so that search ignores accents and case;
+    # PostgreSQL indexes its text-search vector (migration 0004).
+    search_document = models.TextField(editable=False, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PracticeRevisionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("practice revision")
@@ -202,6 +235,77 @@ class PracticeRevision(ReviewedItem):
     def __str__(self):
         return f"{self.title} (#{self.number})"
 
+    def save(self, *args, **kwargs):
+        self.search_document = search_key(
+            " ".join(getattr(self, name) or "" for name in SEARCHED_TEXTS)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_TEXTS):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return self.practice.get_absolute_url()
+
+    def clean(self):
+        super().clean()
+        check_web_address = URLValidator(schemes=["http", "https"])
+        for link in self.link_list:
+            try:
+                check_web_address(link)
+            except ValidationError:
+                raise ValidationError(
+                    {
+                        "links": _(
+                            "“%(link)s” is not a web address: write one address per line, "
+                            "starting with https://."
+                        )
+                        % {"link": link}
+                    }
+                ) from None
+
+    def get_author_url(self):
+        return reverse("practices:my-practice", kwargs={"slug": self.practice.slug})
+
+    def get_review_url(self):
+        return reverse("admin:practices_practicerevision_change", args=[self.pk])
+
+    @property
+    def review_city(self):
+        return self.practice.city
+
     @property
     def is_public(self):
         return self.state == ReviewState.PUBLISHED
+
+    @property
+    def html_language(self):
+        """The `lang` attribute of the text, when it is written in a language we can name."""
+        return "" if self.language == PracticeLanguage.OTHER else self.language
+
+    @property
+    def link_list(self):
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class PracticeAttachment(models.Model):
+    """A PDF document that goes with a revision (a report, an evaluation, a brochure)."""
+
+    revision = models.ForeignKey(
+        PracticeRevision,
+        verbose_name=_("practice revision"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    title = models.CharField(_("title of the document"), max_length=200)
+    file = PdfField(
+        _("PDF file"), upload_to="documents/practices/", help_text=_("A PDF, 10 MB at most.")
+    )
+
+    class Meta:
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.title

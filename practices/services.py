@@ -10,16 +10,17 @@ from cities.permissions import can_act_for_city
 from cities.text import ascii_slug
 from rvcu.review import ReviewAction, ReviewState, review_transition
 
-from .models import Practice, PracticeRevision
+from .models import Practice, PracticeAttachment, PracticeRevision
 from .permissions import can_edit_practice
 
+RESERVED_SLUGS = {"new"}  # /my/practices/new/ is the page that creates a practice
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
 _REVISION_RELATIONS = ("fields", "objectives", "action_areas", "sdgs")
 
 
-def practice_create(*, city, title, by, **content):
+def practice_create(*, city, title, by, documents=(), **content):
     """A new practice of `city` with a first draft revision; many-to-many tags go in `content`
-    as lists (fields, objectives, action_areas, sdgs)."""
+    as lists (fields, objectives, action_areas, sdgs); `documents` are (title, file) pairs."""
     if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
     relations = {name: content.pop(name, []) for name in _REVISION_RELATIONS}
@@ -32,7 +33,28 @@ def practice_create(*, city, title, by, **content):
         revision.save()
         for name, values in relations.items():
             getattr(revision, name).set(values)
+        _add_documents(revision, documents)
     return practice, revision
+
+
+def practice_update(*, practice, by, documents=(), remove_documents=(), **content):
+    """Save `content` as the practice's editable revision (a new draft if the current one is
+    published); `remove_documents` are file names of attached documents to drop."""
+    relations = {name: content.pop(name, None) for name in _REVISION_RELATIONS}
+    with transaction.atomic():
+        revision = practice_revision_for_editing(practice=practice, by=by)
+        for name, value in content.items():
+            setattr(revision, name, value)
+        revision.author = by
+        revision.full_clean(exclude=["practice"])
+        revision.save()
+        for name, values in relations.items():
+            if values is not None:
+                getattr(revision, name).set(values)
+        if remove_documents:
+            revision.attachments.filter(file__in=list(remove_documents)).delete()
+        _add_documents(revision, documents)
+    return revision
 
 
 def practice_revision_for_editing(*, practice, by):
@@ -103,8 +125,16 @@ def _author_transition(revision, action, *, by):
     return review_transition(item=revision, action=action, by=by, by_secretariat=False)
 
 
+def _add_documents(revision, documents):
+    for title, file in documents:
+        attachment = PracticeAttachment(revision=revision, title=title, file=file)
+        attachment.full_clean(exclude=["revision"])
+        attachment.save()
+
+
 def _copy_as_draft(revision, *, by):
     relations = {name: list(getattr(revision, name).all()) for name in _REVISION_RELATIONS}
+    attachments = list(revision.attachments.all())
     with transaction.atomic():
         copy = PracticeRevision.objects.get(pk=revision.pk)
         copy.pk = None
@@ -115,12 +145,16 @@ def _copy_as_draft(revision, *, by):
         copy.save()
         for name, values in relations.items():
             getattr(copy, name).set(values)
+        PracticeAttachment.objects.bulk_create(
+            PracticeAttachment(revision=copy, title=item.title, file=item.file)
+            for item in attachments
+        )
     return copy
 
 
 def _unique_practice_slug(title):
     base = ascii_slug(title)[:120] or "practice"
     slug, number = base, 2
-    while Practice.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Practice.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug

@@ -94,6 +94,7 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
     author of the item (an app rule); this function checks the state machine and the roles.
     """
     from .models import ReviewEvent
+    from .notifications import send_review_emails
 
     action = ReviewAction(action)
     transition = TRANSITIONS[action]
@@ -116,7 +117,7 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
         item.state = transition.target
         item.state_changed_at = timezone.now()
         item.save(update_fields=["state", "state_changed_at"])
-        return ReviewEvent.objects.create(
+        event = ReviewEvent.objects.create(
             content_type=ContentType.objects.get_for_model(item),
             object_id=item.pk,
             action=action,
@@ -125,3 +126,14 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
             actor=by,
             message=message,
         )
+        transaction.on_commit(lambda: send_review_emails(event, item))
+    return event
+
+
+def review_history(model, object_ids):
+    """The transitions of the `model` rows with these ids, oldest first, with who made them."""
+    from .models import ReviewEvent
+
+    return ReviewEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id__in=list(object_ids)
+    ).select_related("actor")

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("my/", views.DashboardView.as_view(), name="dashboard"),
     path("", include("cities.urls")),
+    path("", include("practices.urls")),
 )
 
 if settings.DEBUG:

@@ -1,7 +1,9 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from cities import selectors
+from practices.selectors import practices_of_coordinator
 
 
 class HomeView(TemplateView):
@@ -15,11 +17,21 @@ class HomeView(TemplateView):
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """A coordinator's home: their cities, and what they can do for each."""
+    """A coordinator's home: their cities, and their practices by state, what needs their
+    action first."""
 
     template_name = "dashboard.html"
+    practices_per_page = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["cities"] = selectors.cities_coordinated_by(self.request.user)
+        user = self.request.user
+        paginator = Paginator(practices_of_coordinator(user), self.practices_per_page)
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            cities=selectors.cities_coordinated_by(user),
+            paginator=paginator,
+            page_obj=page_obj,
+            practices=page_obj.object_list,
+        )
         return context

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('longitude', models.DecimalField(decimal_places=4, max_digits=7, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
                 ('description', models.TextField(blank=True, max_length=2000, verbose_name='description')),
                 ('website', models.URLField(blank=True, verbose_name='website')),
-                ('image', models.ImageField(blank=True, help_text='A JPEG, PNG or WebP picture of the city, 5 MB at most.', upload_to='cities/', validators=[django.core.validators.FileExtensionValidator(['jpg', 'jpeg', 'png', 'webp']), cities.validators.validate_image_size], verbose_name='image')),
+                ('image', models.ImageField(blank=True, help_text='A JPEG, PNG or WebP picture of the city, 5 MB at most.', upload_to='cities/', verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, help_text='What the picture shows, for people who cannot see it.', max_length=250, verbose_name='image description (alt text)')),
                 ('is_member', models.BooleanField(default=True, help_text='Untick when the city has left the network; its page stays online.', verbose_name='member of the network')),
                 ('search_text', models.CharField(db_index=True, editable=False, max_length=400)),

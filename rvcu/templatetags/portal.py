@@ -1,5 +1,7 @@
 from django import template
 
+from rvcu.markup import render_markdown
+
 register = template.Library()
 
 
@@ -7,3 +9,9 @@ register = template.Library()
 def elided_pages(page_obj):
     """Page numbers around the current page, with the paginator's ellipsis between runs."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.filter
+def markdown(text):
+    """A long text written in Markdown, rendered to sanitised HTML (see rvcu.markup)."""
+    return render_markdown(text)

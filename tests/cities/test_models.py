@@ -98,17 +98,19 @@ def test_city_full_clean_accepts_current_year():
     city.full_clean()
 
 
-def test_city_clean_refuses_image_without_alt_text():
-    city = CityFactory.build(image="cities/krakow.jpg", image_alt="")
+def test_city_clean_refuses_image_without_alt_text_or_credit():
+    city = CityFactory.build(image="cities/krakow.jpg", image_alt="", image_credit=" ")
 
     with pytest.raises(ValidationError) as raised:
         city.clean()
 
-    assert "image_alt" in raised.value.error_dict
+    assert set(raised.value.error_dict) == {"image_alt", "image_credit"}
 
 
-def test_city_clean_accepts_image_with_alt_text():
-    city = CityFactory.build(image="cities/krakow.jpg", image_alt="The Cloth Hall at dusk")
+def test_city_clean_accepts_image_with_alt_text_and_credit():
+    city = CityFactory.build(
+        image="cities/krakow.jpg", image_alt="The Cloth Hall at dusk", image_credit="M. Nowak"
+    )
 
     city.clean()
 

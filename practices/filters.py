@@ -1,0 +1,111 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cities.filters import member_country_choices
+from cities.models import City, CreativeField
+from cities.regions import Region
+
+from .models import ActionArea, Objective, PracticeRevision, SustainableDevelopmentGoal
+from .search import search_practices
+
+SORT_CHOICES = [
+    ("relevance", _("Relevance")),
+    ("newest", _("Newest first")),
+    ("title", _("Title")),
+    ("year", _("Year started, most recent first")),
+]
+
+
+class PracticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="filter_words",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Searches titles, summaries and the texts of the practices."),
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Creative field"),
+        field_name="fields",
+        queryset=CreativeField.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City"),
+        field_name="practice__city",
+        queryset=City.objects.filter(practices__published_revision__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label=_("All cities"),
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), field_name="practice__city__country", empty_label=_("All countries")
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        field_name="practice__city__region",
+        choices=Region.choices,
+        empty_label=_("All regions"),
+    )
+    objective = django_filters.ModelChoiceFilter(
+        label=_("Objective of the network"),
+        field_name="objectives",
+        queryset=Objective.objects.all(),
+        to_field_name="code",
+        empty_label=_("All objectives"),
+    )
+    action_area = django_filters.ModelChoiceFilter(
+        label=_("Area of action"),
+        field_name="action_areas",
+        queryset=ActionArea.objects.all(),
+        to_field_name="code",
+        empty_label=_("All areas of action"),
+    )
+    sdg = django_filters.ModelChoiceFilter(
+        label=_("Sustainable Development Goal"),
+        field_name="sdgs",
+        queryset=SustainableDevelopmentGoal.objects.all(),
+        to_field_name="code",
+        empty_label=_("All goals"),
+    )
+    vulnerable_groups = django_filters.BooleanFilter(
+        label=_("Reaches disadvantaged or vulnerable groups"),
+        field_name="reaches_vulnerable_groups",
+        widget=forms.CheckboxInput,
+        method="filter_vulnerable_groups",
+    )
+    year = django_filters.NumberFilter(
+        label=_("Year started"), field_name="year_started", min_value=1900
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", empty_label=None, choices=SORT_CHOICES
+    )
+
+    class Meta:
+        model = PracticeRevision
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["sort"] = data.get("sort") or ("relevance" if data.get("q") else "newest")
+            if data.get("country"):
+                data["country"] = data["country"].upper()
+        super().__init__(data, *args, **kwargs)
+        self.filters["country"].extra["choices"] = member_country_choices
+
+    def filter_words(self, queryset, name, value):
+        return search_practices(queryset, value)
+
+    def filter_vulnerable_groups(self, queryset, name, value):
+        # An unticked box means "all practices", not "practices that reach nobody vulnerable".
+        return queryset.filter(reaches_vulnerable_groups=True) if value else queryset
+
+    def sort_by(self, queryset, name, value):
+        if value == "relevance" and self.form.cleaned_data.get("q"):
+            return queryset.order_by("-rank", "-state_changed_at", "pk")
+        if value == "title":
+            return queryset.order_by("title", "pk")
+        if value == "year":
+            return queryset.order_by("-year_started", "title", "pk")
+        return queryset.order_by("-state_changed_at", "pk")

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "practices"
+
+urlpatterns = [
+    path("practices/", views.PracticeListView.as_view(), name="practice-list"),
+    path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice-detail"),
+    path("my/practices/new/", views.PracticeCreateView.as_view(), name="practice-create"),
+    path("my/practices/<slug:slug>/", views.MyPracticeDetailView.as_view(), name="my-practice"),
+    path(
+        "my/practices/<slug:slug>/edit/", views.PracticeUpdateView.as_view(), name="practice-edit"
+    ),
+    path(
+        "my/practices/<slug:slug>/<str:action>/",
+        views.PracticeTransitionView.as_view(),
+        name="practice-transition",
+    ),
+]
