@@ -64,7 +64,10 @@ class CityAdmin(admin.ModelAdmin):
             {"fields": ["field", "designation_year", "country", "region", "region_override"]},
         ),
         (_("Position"), {"fields": ["latitude", "longitude"]}),
-        (_("Presentation"), {"fields": ["description", "website", "image", "image_alt"]}),
+        (
+            _("Presentation"),
+            {"fields": ["description", "website", "image", "image_alt", "image_credit"]},
+        ),
         (_("Coordinators"), {"fields": ["coordinators", "invitation_link"]}),
         (_("History"), {"fields": ["created_at", "updated_at"]}),
     ]

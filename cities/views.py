@@ -6,6 +6,8 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
+from practices.selectors import published_practices_of_city, published_practices_of_field
+
 from . import selectors
 from .filters import CityFilter
 from .forms import CityPresentationForm
@@ -14,6 +16,7 @@ from .models import CreativeField
 from .permissions import can_edit_city
 
 NEIGHBOURS_SHOWN = 12
+PRACTICES_SHOWN = 6
 
 
 class CityListView(FilterView):
@@ -52,7 +55,12 @@ class FieldDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         paginator = Paginator(self.object.cities.members().order_by("name"), self.paginate_by)
         page_obj = paginator.get_page(self.request.GET.get("page"))
-        context.update(paginator=paginator, page_obj=page_obj, cities=page_obj.object_list)
+        context.update(
+            paginator=paginator,
+            page_obj=page_obj,
+            cities=page_obj.object_list,
+            practices=published_practices_of_field(self.object, limit=PRACTICES_SHOWN),
+        )
         return context
 
 
@@ -74,6 +82,7 @@ class CityDetailView(DetailView):
             same_field=same_field,
             same_country=same_country,
             city_map=NetworkMap([city], focus=city),
+            practices=published_practices_of_city(city, limit=PRACTICES_SHOWN),
         )
         return context
 

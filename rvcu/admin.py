@@ -1,0 +1,235 @@
+"""The secretariat's review tools in the admin, shared by practices and partnerships.
+
+A ModelAdmin of a reviewed model mixes in `ReviewAdminMixin` and names, in `review_services`,
+the service that applies each secretariat action (publish, request changes, archive). The mixin
+gives the review queue order (submitted first, oldest first), bulk actions, a review page for
+one item with the secretariat's message, a preview as the public will see it, and the history.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from .review import ReviewAction, ReviewState, allowed_actions, review_history
+
+SECRETARIAT_ACTIONS = (ReviewAction.PUBLISH, ReviewAction.REQUEST_CHANGES, ReviewAction.ARCHIVE)
+
+QUEUE_ORDER = (
+    Case(
+        When(state=ReviewState.SUBMITTED, then=Value(0)),
+        When(state=ReviewState.CHANGES_REQUESTED, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    ).asc(),
+    "state_changed_at",
+)
+
+
+class ReviewDecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    message = forms.CharField(
+        label=_("Message to the city's coordinators"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
+        help_text=_("Required to request changes: say what should change and why."),
+    )
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(action, action.label) for action in actions]
+        if len(actions) == 1:
+            self.fields["action"].initial = actions[0]
+
+
+class ReviewAdminMixin:
+    review_services = {}  # ReviewAction -> service(revision=, by=, message=)
+    preview_template = None
+    ordering = QUEUE_ORDER
+    actions = ["publish_selected", "request_changes_selected", "archive_selected"]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<int:object_id>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="%s_%s_review" % info,
+            ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="%s_%s_preview" % info,
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_review_permission(self, request, obj=None):
+        return request.user.is_staff and self.has_change_permission(request, obj)
+
+    # Bulk actions
+
+    def apply_review(self, request, items, action, message=""):
+        """Apply `action` to each item; report what was done and what was refused, and why."""
+        done, refused = 0, []
+        for item in items:
+            try:
+                self.review_services[action](revision=item, by=request.user, message=message)
+            except ValidationError as error:
+                refused.append(f"{item}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(action)s: done for %(count)d item.",
+                    "%(action)s: done for %(count)d items.",
+                    done,
+                )
+                % {"action": action.label, "count": done},
+                messages.SUCCESS,
+            )
+        for reason in refused:
+            self.message_user(request, reason, messages.WARNING)
+        return done
+
+    @admin.action(description=_("Publish the selected items"), permissions=["review"])
+    def publish_selected(self, request, queryset):
+        self.apply_review(request, queryset, ReviewAction.PUBLISH)
+
+    @admin.action(description=_("Archive the selected items"), permissions=["review"])
+    def archive_selected(self, request, queryset):
+        self.apply_review(request, queryset, ReviewAction.ARCHIVE)
+
+    @admin.action(
+        description=_("Request changes to the selected items (with a message)"),
+        permissions=["review"],
+    )
+    def request_changes_selected(self, request, queryset):
+        form = ReviewDecisionForm(
+            request.POST if "message" in request.POST else None,
+            actions=[ReviewAction.REQUEST_CHANGES],
+        )
+        if form.is_bound and form.is_valid():
+            message = form.cleaned_data["message"].strip()
+            if message:
+                self.apply_review(request, queryset, ReviewAction.REQUEST_CHANGES, message)
+                return None
+            form.add_error("message", gettext("Write a message to say what should change."))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Request changes"),
+            "opts": self.opts,
+            "form": form,
+            "items": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/review/request_changes.html", context)
+
+    # One item
+
+    def review_view(self, request, object_id):
+        item = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_review_permission(request, item):
+            raise PermissionDenied
+        actions = [
+            action
+            for action in allowed_actions(state=item.state, by_secretariat=True)
+            if action in self.review_services
+        ]
+        form = ReviewDecisionForm(request.POST or None, actions=actions)
+        if request.method == "POST" and form.is_valid():
+            action = ReviewAction(form.cleaned_data["action"])
+            try:
+                self.review_services[action](
+                    revision=item, by=request.user, message=form.cleaned_data["message"]
+                )
+            except ValidationError as error:
+                form.add_error("message" if error.code == "message_required" else None, error)
+            else:
+                self.message_user(
+                    request,
+                    gettext("%(action)s: done for “%(item)s”.")
+                    % {"action": action.label, "item": item},
+                    messages.SUCCESS,
+                )
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Review “%(item)s”") % {"item": item},
+            "opts": self.opts,
+            "original": item,
+            "form": form,
+            "history": review_history(self.model, [item.pk]),
+            "preview_url": reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[item.pk]
+            ),
+        }
+        return TemplateResponse(request, "admin/review/review.html", context)
+
+    def preview_view(self, request, object_id):
+        item = get_object_or_404(self.get_preview_queryset(request), pk=object_id)
+        if not self.has_view_or_change_permission(request, item):
+            raise PermissionDenied
+        return TemplateResponse(
+            request, self.preview_template, {"revision": item, "is_preview": True}
+        )
+
+    def get_preview_queryset(self, request):
+        return self.get_queryset(request)
+
+    # Columns and read-only fields
+
+    @admin.display(description=_("review"))
+    def review_links(self, item):
+        if not item.pk:
+            return "—"
+        info = self.opts.app_label, self.opts.model_name
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:%s_%s_review" % info, args=[item.pk]),
+            gettext("Review"),
+            reverse("admin:%s_%s_preview" % info, args=[item.pk]),
+            gettext("Preview"),
+        )
+
+    @admin.display(description=_("review history"))
+    def history_table(self, item):
+        if not item.pk:
+            return "—"
+        events = list(review_history(self.model, [item.pk]))
+        if not events:
+            return gettext("Not submitted yet.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            gettext("When"),
+            gettext("What"),
+            gettext("State"),
+            gettext("By"),
+            gettext("Message"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        date_format(localtime(event.created_at), "DATETIME_FORMAT"),
+                        event.get_action_display(),
+                        event.get_from_state_display(),
+                        event.get_to_state_display(),
+                        event.actor.email if event.actor else "—",
+                        event.message or "—",
+                    )
+                    for event in events
+                ),
+            ),
+        )
