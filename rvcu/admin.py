@@ -62,12 +62,12 @@ class ReviewAdminMixin:
             path(
                 "<int:object_id>/review/",
                 self.admin_site.admin_view(self.review_view),
-                name="%s_%s_review" % info,
+                name="{}_{}_review".format(*info),
             ),
             path(
                 "<int:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
-                name="%s_%s_preview" % info,
+                name="{}_{}_preview".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -196,9 +196,9 @@ class ReviewAdminMixin:
         info = self.opts.app_label, self.opts.model_name
         return format_html(
             '<a href="{}">{}</a> · <a href="{}">{}</a>',
-            reverse("admin:%s_%s_review" % info, args=[item.pk]),
+            reverse("admin:{}_{}_review".format(*info), args=[item.pk]),
             gettext("Review"),
-            reverse("admin:%s_%s_preview" % info, args=[item.pk]),
+            reverse("admin:{}_{}_preview".format(*info), args=[item.pk]),
             gettext("Preview"),
         )
 
