@@ -10,8 +10,8 @@ from .models import ActionArea, Objective, PracticeRevision, SustainableDevelopm
 from .search import search_practices
 
 SORT_CHOICES = [
-    ("relevance", _("Relevance")),
     ("newest", _("Newest first")),
+    ("relevance", _("Relevance (with words)")),
     ("title", _("Title")),
     ("year", _("Year started, most recent first")),
 ]

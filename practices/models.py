@@ -268,7 +268,11 @@ class PracticeRevision(Illustrated, ReviewedItem):
         return reverse("practices:my-practice", kwargs={"slug": self.practice.slug})
 
     def get_review_url(self):
-        return reverse("admin:practices_practicerevision_change", args=[self.pk])
+        return reverse("admin:practices_practicerevision_review", args=[self.pk])
+
+    @property
+    def review_kind(self):
+        return _("good practice")
 
     @property
     def review_city(self):

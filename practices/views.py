@@ -86,9 +86,11 @@ class MyPracticeDetailView(CoordinatedPracticeMixin, DetailView):
         context = super().get_context_data(**kwargs)
         practice = self.get_practice()
         revision = self.object
+        history = list(selectors.practice_history(practice))
         context.update(
             practice=practice,
-            history=selectors.practice_history(practice),
+            history=history,
+            last_event=history[-1] if history else None,
             actions=allowed_actions(state=revision.state, by_secretariat=False),
             can_edit=revision.state != ReviewState.SUBMITTED,
             is_preview=True,

@@ -1,6 +1,7 @@
 """E-mails that follow the review of a practice or a partnership.
 
-A reviewed item takes part by offering `title`, `review_city` (the city it belongs to),
+A reviewed item takes part by offering `title`, `review_kind` (what it is, e.g. "good
+practice"), `review_city` (the city it belongs to),
 `get_absolute_url()` (its public page), `get_author_url()` (where its coordinators follow it)
 and `get_review_url()` (where the secretariat reviews it). Each person gets the e-mail in their
 own language, once the transaction that moved the item has committed.
@@ -50,7 +51,7 @@ def send_review_emails(event, item):
                 "item": item,
                 "event": event,
                 "city": item.review_city,
-                "kind": item._meta.verbose_name,
+                "kind": item.review_kind,
                 "link": f"{settings.SITE_URL}{link_path}",
             }
             subject = render_to_string(f"{template}_subject.txt", context)

@@ -124,6 +124,8 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="RVCU portal <
 
 # Images people upload (city pictures): refused above this size, in bytes.
 RVCU_MAX_IMAGE_BYTES = env.int("RVCU_MAX_IMAGE_BYTES", default=5 * 1024 * 1024)
+RVCU_MAX_IMAGE_PIXELS = env.int("RVCU_MAX_IMAGE_PIXELS", default=40_000_000)
+RVCU_MAX_DOCUMENT_BYTES = env.int("RVCU_MAX_DOCUMENT_BYTES", default=10 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,
