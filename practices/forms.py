@@ -112,13 +112,3 @@ class PracticeForm(KeptUploadsFormMixin, forms.ModelForm):
         if "remove_documents" in self.fields:
             content["remove_documents"] = [item.file.name for item in data["remove_documents"]]
         return content
-
-
-class ReviewMessageForm(forms.Form):
-    """The secretariat's message when it sends a practice back (or publishes it)."""
-
-    message = forms.CharField(
-        label=_("Message to the city's coordinators"),
-        widget=forms.Textarea(attrs={"rows": 6}),
-        required=False,
-    )

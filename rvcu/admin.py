@@ -34,14 +34,18 @@ QUEUE_ORDER = (
 )
 
 
-class ReviewDecisionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+class ReviewMessageForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the city's coordinators"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "cols": 80}),
         help_text=_("Required to request changes: say what should change and why."),
     )
+
+
+class ReviewDecisionForm(ReviewMessageForm):
+    action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
+    field_order = ["action", "message"]
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,10 +119,7 @@ class ReviewAdminMixin:
         permissions=["review"],
     )
     def request_changes_selected(self, request, queryset):
-        form = ReviewDecisionForm(
-            request.POST if "message" in request.POST else None,
-            actions=[ReviewAction.REQUEST_CHANGES],
-        )
+        form = ReviewMessageForm(request.POST if "message" in request.POST else None)
         if form.is_bound and form.is_valid():
             message = form.cleaned_data["message"].strip()
             if message:
