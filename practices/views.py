@@ -28,15 +28,20 @@ class PracticeListView(FilterView):
     paginate_by = 20
 
     def get_queryset(self):
-        return selectors.published_practice_list()
+        # The order of "Newest first", also when the page is opened with no parameter.
+        return selectors.published_practice_list().order_by("-state_changed_at", "pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
-        context["is_filtered"] = filterset.is_bound and any(
-            value not in (None, "", False)
-            for key, value in getattr(filterset.form, "cleaned_data", {}).items()
-            if key != "sort"
+        context["is_filtered"] = (
+            any(
+                value not in (None, "", False)
+                for key, value in filterset.form.cleaned_data.items()
+                if key != "sort"
+            )
+            if filterset.is_valid()
+            else filterset.is_bound
         )
         return context
 

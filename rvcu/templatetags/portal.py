@@ -1,3 +1,4 @@
+from django.utils.html import format_html
 from django import template
 
 from rvcu.markup import render_markdown
@@ -15,3 +16,11 @@ def elided_pages(page_obj):
 def markdown(text):
     """A long text written in Markdown, rendered to sanitised HTML (see rvcu.markup)."""
     return render_markdown(text)
+
+
+@register.filter
+def lang_attr(language_code):
+    """` lang="xx"` on the element holding a text written in a known language, else ""."""
+    if not language_code:
+        return ""
+    return format_html(' lang="{}"', language_code)
