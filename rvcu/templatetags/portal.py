@@ -1,5 +1,5 @@
-from django.utils.html import format_html
 from django import template
+from django.utils.html import format_html
 
 from rvcu.markup import render_markdown
 
