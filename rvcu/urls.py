@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("accounts/", include("allauth.urls")),
     path("my/", views.DashboardView.as_view(), name="dashboard"),
+    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("", include("cities.urls")),
     path("", include("practices.urls")),
 )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
@@ -14,6 +15,15 @@ class HomeView(TemplateView):
         context["fields"] = selectors.field_list_with_city_counts()
         context["figures"] = selectors.network_figures()
         return context
+
+
+class AccessibilityView(TemplateView):
+    """The accessibility statement: what we aim at, how we check it, how to tell us."""
+
+    template_name = "accessibility.html"
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "contact_email": settings.RVCU_CONTACT_EMAIL}
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):

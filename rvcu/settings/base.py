@@ -119,6 +119,7 @@ STORAGES = {
 
 # The portal's public address, for links in e-mails.
 SITE_URL = env.str("RVCU_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+RVCU_CONTACT_EMAIL = env.str("RVCU_CONTACT_EMAIL", default="creativecities@unesco.org")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="RVCU portal <noreply@localhost>")
 
