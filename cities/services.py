@@ -10,13 +10,13 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 from django_countries import countries
+
+from rvcu.notifications import templated_email
 
 from .models import City, CreativeField
 from .regions import region_for_country
@@ -270,6 +270,5 @@ def _send_coordinator_invitation(*, user, city, new_account):
             "link": f"{settings.SITE_URL}{path}",
             "set_password": new_account or not user.has_usable_password(),
         }
-        subject = render_to_string("cities/email/coordinator_invitation_subject.txt", context)
-        body = render_to_string("cities/email/coordinator_invitation_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+        message = templated_email("cities/email/coordinator_invitation", context, to=user.email)
+    message.send()

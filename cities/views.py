@@ -7,6 +7,7 @@ from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
 from practices.selectors import published_practices_of_city, published_practices_of_field
+from rvcu.filtering import filters_in_use
 
 from . import selectors
 from .filters import CityFilter
@@ -32,15 +33,7 @@ class CityListView(FilterView):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
         context["fields"] = CreativeField.objects.all()
-        context["is_filtered"] = (
-            any(
-                value not in (None, "")
-                for key, value in filterset.form.cleaned_data.items()
-                if key != "sort"
-            )
-            if filterset.is_valid()
-            else filterset.is_bound
-        )
+        context["is_filtered"] = filters_in_use(filterset)
         context["network_map"] = NetworkMap(selectors.map_cities(filterset.qs))
         return context
 

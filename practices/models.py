@@ -139,6 +139,10 @@ class Practice(models.Model):
     def get_absolute_url(self):
         return reverse("practices:practice-detail", kwargs={"slug": self.slug})
 
+    def latest_revision(self):
+        """The revision its coordinators work on: the newest one."""
+        return self.revisions.order_by("-number").first()
+
 
 class PracticeRevisionQuerySet(models.QuerySet):
     def published(self):

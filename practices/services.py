@@ -62,7 +62,7 @@ def practice_revision_for_editing(*, practice, by):
     the published revision. A revision under review must be withdrawn first."""
     if not can_edit_practice(by, practice):
         raise PermissionDenied(_("You cannot edit this practice."))
-    latest = practice.revisions.order_by("-number").first()
+    latest = practice.latest_revision()
     if latest.state in EDITABLE_STATES:
         return latest
     if latest.state == ReviewState.SUBMITTED:

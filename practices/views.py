@@ -10,6 +10,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from cities.models import City
+from rvcu.filtering import filters_in_use
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 
 from . import selectors, services
@@ -34,15 +35,7 @@ class PracticeListView(FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = context["filter"]
-        context["is_filtered"] = (
-            any(
-                value not in (None, "", False)
-                for key, value in filterset.form.cleaned_data.items()
-                if key != "sort"
-            )
-            if filterset.is_valid()
-            else filterset.is_bound
-        )
+        context["is_filtered"] = filters_in_use(filterset)
         return context
 
 
@@ -210,7 +203,7 @@ class PracticeTransitionView(CoordinatedPracticeMixin, View):
         if action not in self.actions:
             raise Http404
         service, message = self.actions[action]
-        revision = practice.revisions.order_by("-number").first()
+        revision = practice.latest_revision()
         try:
             service(revision=revision, by=request.user)
         except ValidationError as error:

@@ -11,11 +11,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.timezone import localtime
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -207,30 +206,6 @@ class ReviewAdminMixin:
     def history_table(self, item):
         if not item.pk:
             return "—"
-        events = list(review_history(self.model, [item.pk]))
-        if not events:
-            return gettext("Not submitted yet.")
-        return format_html(
-            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
-            "</thead><tbody>{}</tbody></table>",
-            gettext("When"),
-            gettext("What"),
-            gettext("State"),
-            gettext("By"),
-            gettext("Message"),
-            format_html_join(
-                "",
-                "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
-                (
-                    (
-                        date_format(localtime(event.created_at), "DATETIME_FORMAT"),
-                        event.get_action_display(),
-                        event.get_from_state_display(),
-                        event.get_to_state_display(),
-                        event.actor.email if event.actor else "—",
-                        event.message or "—",
-                    )
-                    for event in events
-                ),
-            ),
+        return render_to_string(
+            "admin/review/history.html", {"history": review_history(self.model, [item.pk])}
         )

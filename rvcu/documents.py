@@ -7,26 +7,21 @@ and near the end, refuses other files renamed to .pdf and documents cut off duri
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-DEFAULT_MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+from .uploads import megabytes
+
 PDF_HEADER = b"%PDF-"
 PDF_END = b"%%EOF"
 HEADER_WINDOW = 1024  # the header must be within the first bytes
 END_WINDOW = 2048  # and the end marker within the last bytes
 
 
-def _megabytes(size):
-    value = round(size / 1024 / 1024, 1)
-    return number_format(int(value) if value.is_integer() else value)
-
-
 def validate_pdf_upload(file):
     """Refuse a file over the size limit, or one that is not a complete PDF."""
     if not file:
         return
-    limit = getattr(settings, "RVCU_MAX_DOCUMENT_BYTES", DEFAULT_MAX_DOCUMENT_BYTES)
+    limit = settings.RVCU_MAX_DOCUMENT_BYTES
     size = file.size
     if size > limit:
         raise ValidationError(
@@ -36,7 +31,7 @@ def validate_pdf_upload(file):
                 "and upload it again."
             ),
             code="document_too_large",
-            params={"size": _megabytes(size), "limit": _megabytes(limit)},
+            params={"size": megabytes(size), "limit": megabytes(limit)},
         )
     try:
         file.seek(0)

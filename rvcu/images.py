@@ -20,12 +20,12 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .uploads import megabytes
+
 ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP")
-DEFAULT_MAX_IMAGE_PIXELS = 40_000_000
 MASTER_SIZE = (2400, 2400)
 WEBP_QUALITY = 85
 
@@ -66,11 +66,6 @@ def _bomb_warnings_as_errors():
         yield
 
 
-def _megabytes(size):
-    value = round(size / 1024 / 1024, 1)
-    return number_format(int(value) if value.is_integer() else value)
-
-
 def _too_many_pixels():
     return ValidationError(
         _(
@@ -93,9 +88,9 @@ def validate_image_upload(file):
                 "Please save it at a smaller size or lower quality and upload it again."
             ),
             code="image_too_large",
-            params={"size": _megabytes(file.size), "limit": _megabytes(limit)},
+            params={"size": megabytes(file.size), "limit": megabytes(limit)},
         )
-    max_pixels = getattr(settings, "RVCU_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    max_pixels = settings.RVCU_MAX_IMAGE_PIXELS
     file.seek(0)
     try:
         with _bomb_warnings_as_errors(), Image.open(file) as image:

@@ -54,7 +54,13 @@ def send_review_emails(event, item):
                 "kind": item.review_kind,
                 "link": f"{settings.SITE_URL}{link_path}",
             }
-            subject = render_to_string(f"{template}_subject.txt", context)
-            body = render_to_string(f"{template}_message.txt", context)
-        messages.append(EmailMessage(" ".join(subject.split()), body, None, [person.email]))
+            messages.append(templated_email(template, context, to=person.email))
     return get_connection().send_messages(messages) or 0
+
+
+def templated_email(template, context, *, to):
+    """An e-mail from `<template>_subject.txt` (one line) and `<template>_message.txt`,
+    rendered in the active language."""
+    subject = render_to_string(f"{template}_subject.txt", context)
+    body = render_to_string(f"{template}_message.txt", context)
+    return EmailMessage(" ".join(subject.split()), body, None, [to])

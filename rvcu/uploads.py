@@ -13,6 +13,7 @@ from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.formats import number_format
 
 KEPT_UPLOADS_DIR = "kept-uploads"
 _SALT = "rvcu.kept-upload"
@@ -82,3 +83,9 @@ class KeptUploadsFormMixin:
         if len(parts) < 2 or parts[0] != KEPT_UPLOADS_DIR or ".." in parts:
             return None
         return path
+
+
+def megabytes(size):
+    """A size in bytes as a number of megabytes for messages: 5, 1.4."""
+    value = round(size / 1024 / 1024, 1)
+    return number_format(int(value) if value.is_integer() else value)

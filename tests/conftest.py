@@ -54,6 +54,31 @@ def krakow(db):
 
 
 @pytest.fixture
+def dakar(db):
+    """A member city (slug "dakar") of another country and field than Kraków."""
+    return CityFactory(name="Dakar", country="SN", field_slug="media-arts", designation_year=2014)
+
+
+@pytest.fixture
+def log_in_as(client, krakow, dakar):
+    """Log the client in as one rung of the permission ladder: "anonymous", "coordinator" (of
+    Kraków), "other-coordinator" (of Dakar) or "staff"; return the person (or None)."""
+
+    def log_in(role):
+        if role == "anonymous":
+            return None
+        person = UserFactory(is_staff=role == "staff")
+        if role == "coordinator":
+            krakow.coordinators.add(person)
+        elif role == "other-coordinator":
+            dakar.coordinators.add(person)
+        client.force_login(person)
+        return person
+
+    return log_in
+
+
+@pytest.fixture
 def coordinator(krakow):
     """A person who coordinates Kraków, and nothing else."""
     person = UserFactory(email="coordinator@krakow.example")

@@ -27,29 +27,6 @@ BAD_URL = "Enter a valid URL."
 NOT_AN_IMAGE = "This file is not an image"
 
 
-@pytest.fixture
-def dakar():
-    return CityFactory(name="Dakar", country="SN", field_slug="media-arts", designation_year=2014)
-
-
-@pytest.fixture
-def log_in_as(client, krakow, dakar):
-    """Log the client in as one rung of the permission ladder; return the person (or None)."""
-
-    def log_in(role):
-        if role == "anonymous":
-            return None
-        person = UserFactory(is_staff=role == "staff")
-        if role == "coordinator":
-            krakow.coordinators.add(person)
-        elif role == "other-coordinator":
-            dakar.coordinators.add(person)
-        client.force_login(person)
-        return person
-
-    return log_in
-
-
 def presentation(city):
     city.refresh_from_db()
     return (city.description, city.website, city.image.name, city.image_alt)

@@ -24,7 +24,7 @@ from practices.models import (
 )
 from rvcu.models import ReviewEvent
 from rvcu.review import ReviewState
-from tests.factories import CityFactory, UserFactory, image_upload
+from tests.factories import UserFactory, image_upload
 from tests.practices.factories import (
     SECRETARIAT_EMAIL,
     draft_practice,
@@ -54,29 +54,6 @@ DAMAGED = "This image is damaged or incomplete and cannot be opened."
 NOT_A_PDF = "This file is not a complete PDF document."
 UNDER_REVIEW = "This practice is being reviewed: withdraw it to edit it again."
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def dakar():
-    return CityFactory(name="Dakar", country="SN", field_slug="media-arts", designation_year=2014)
-
-
-@pytest.fixture
-def log_in_as(client, krakow, dakar):
-    """Log the client in as one rung of the permission ladder; return the person (or None)."""
-
-    def log_in(role):
-        if role == "anonymous":
-            return None
-        person = UserFactory(is_staff=role == "staff")
-        if role == "coordinator":
-            krakow.coordinators.add(person)
-        elif role == "other-coordinator":
-            dakar.coordinators.add(person)
-        client.force_login(person)
-        return person
-
-    return log_in
 
 
 @pytest.fixture

@@ -32,3 +32,10 @@ def test_statement_gives_the_configured_address_to_report_a_barrier(client, sett
     content = client.get("/en/accessibility/").content.decode()
 
     assert '<a href="mailto:access@network.example">access@network.example</a>' in content
+
+
+def test_statement_needs_no_query(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/en/accessibility/")
+
+    assert response.status_code == 200
