@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from cities.filters import member_country_choices
 from cities.models import City, CreativeField
 from cities.regions import Region
+from rvcu.search import search_revisions
 
 from .models import ActionArea, Objective, PracticeRevision, SustainableDevelopmentGoal
-from .search import search_practices
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -95,7 +95,7 @@ class PracticeFilter(django_filters.FilterSet):
         self.filters["country"].extra["choices"] = member_country_choices
 
     def filter_words(self, queryset, name, value):
-        return search_practices(queryset, value)
+        return search_revisions(queryset, value)
 
     def filter_vulnerable_groups(self, queryset, name, value):
         # An unticked box means "all practices", not "practices that reach nobody vulnerable".

@@ -6,23 +6,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, CreativeField
-from cities.text import localized, search_key
+from cities.text import localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
-from rvcu.review import ReviewedItem, ReviewState
-
-# The texts the public search looks into, in the order they weigh.
-SEARCHED_TEXTS = (
-    "title",
-    "summary",
-    "challenge",
-    "actions",
-    "results",
-    "transferability",
-    "partners",
-    "target_groups",
-)
+from rvcu.review import ReviewState
+from rvcu.revisions import Revision, latest_revision
 
 
 class MissionTag(models.Model):
@@ -140,8 +129,7 @@ class Practice(models.Model):
         return reverse("practices:practice-detail", kwargs={"slug": self.slug})
 
     def latest_revision(self):
-        """The revision its coordinators work on: the newest one."""
-        return self.revisions.order_by("-number").first()
+        return latest_revision(self)
 
 
 class PracticeRevisionQuerySet(models.QuerySet):
@@ -154,13 +142,26 @@ class PracticeRevisionQuerySet(models.QuerySet):
         return self.select_related("practice__city__field").prefetch_related("fields")
 
 
-class PracticeRevision(Illustrated, ReviewedItem):
+class PracticeRevision(Illustrated, Revision):
     """One version of a practice's content, reviewed as a whole."""
+
+    document_field = "practice"
+    copied_relations = ("fields", "objectives", "action_areas", "sdgs")
+    copied_children = ("attachments",)
+    searched_texts = (
+        "title",
+        "summary",
+        "challenge",
+        "actions",
+        "results",
+        "transferability",
+        "partners",
+        "target_groups",
+    )
 
     practice = models.ForeignKey(
         Practice, verbose_name=_("practice"), on_delete=models.CASCADE, related_name="revisions"
     )
-    number = models.PositiveIntegerField(_("revision"), default=1)
     title = models.CharField(_("title"), max_length=200)
     fields = models.ManyToManyField(
         CreativeField, verbose_name=_("creative fields"), related_name="practice_revisions"
@@ -207,19 +208,6 @@ class PracticeRevision(Illustrated, ReviewedItem):
         related_name="+",
         blank=True,
     )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("author"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    # Lower-case ASCII copy of the searched texts, so that search ignores accents and case;
-    # PostgreSQL indexes its text-search vector (migration 0004).
-    search_document = models.TextField(editable=False, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
     objects = PracticeRevisionQuerySet.as_manager()
 
     class Meta:
@@ -238,15 +226,6 @@ class PracticeRevision(Illustrated, ReviewedItem):
 
     def __str__(self):
         return f"{self.title} (#{self.number})"
-
-    def save(self, *args, **kwargs):
-        self.search_document = search_key(
-            " ".join(getattr(self, name) or "" for name in SEARCHED_TEXTS)
-        )
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and set(update_fields) & set(SEARCHED_TEXTS):
-            kwargs["update_fields"] = {*update_fields, "search_document"}
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return self.practice.get_absolute_url()
@@ -281,10 +260,6 @@ class PracticeRevision(Illustrated, ReviewedItem):
     @property
     def review_city(self):
         return self.practice.city
-
-    @property
-    def is_public(self):
-        return self.state == ReviewState.PUBLISHED
 
     @property
     def html_language(self):

@@ -1,20 +1,17 @@
 """Writes of the practices app: creating practices and moving their revisions through review."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities.permissions import can_act_for_city
-from cities.text import ascii_slug
-from rvcu.review import ReviewAction, ReviewState, review_transition
+from rvcu import revisions
+from rvcu.review import ReviewAction
 
 from .models import Practice, PracticeAttachment, PracticeRevision
 from .permissions import can_edit_practice
 
 RESERVED_SLUGS = {"new"}  # /my/practices/new/ is the page that creates a practice
-EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
 _REVISION_RELATIONS = ("fields", "objectives", "action_areas", "sdgs")
 
 
@@ -26,7 +23,11 @@ def practice_create(*, city, title, by, documents=(), **content):
     relations = {name: content.pop(name, []) for name in _REVISION_RELATIONS}
     with transaction.atomic():
         practice = Practice.objects.create(
-            city=city, slug=_unique_practice_slug(title), created_by=by
+            city=city,
+            slug=revisions.unique_slug(
+                Practice, title, fallback="practice", reserved=RESERVED_SLUGS
+            ),
+            created_by=by,
         )
         revision = PracticeRevision(practice=practice, number=1, title=title, author=by, **content)
         revision.full_clean(exclude=["practice"])
@@ -58,71 +59,31 @@ def practice_update(*, practice, by, documents=(), remove_documents=(), **conten
 
 
 def practice_revision_for_editing(*, practice, by):
-    """The revision `by` may edit now: the draft (or sent-back) one, or a new draft copied from
-    the published revision. A revision under review must be withdrawn first."""
+    """The revision `by` may edit now (see rvcu.revisions.revision_for_editing)."""
     if not can_edit_practice(by, practice):
         raise PermissionDenied(_("You cannot edit this practice."))
-    latest = practice.latest_revision()
-    if latest.state in EDITABLE_STATES:
-        return latest
-    if latest.state == ReviewState.SUBMITTED:
-        raise ValidationError(
-            _("This practice is being reviewed: withdraw it to edit it again."),
-            code="under_review",
-        )
-    return _copy_as_draft(latest, by=by)
-
-
-def practice_submit(*, revision, by):
-    return _author_transition(revision, ReviewAction.SUBMIT, by=by)
-
-
-def practice_withdraw(*, revision, by):
-    return _author_transition(revision, ReviewAction.WITHDRAW, by=by)
-
-
-def practice_request_changes(*, revision, by, message):
-    return review_transition(
-        item=revision, action=ReviewAction.REQUEST_CHANGES, by=by, message=message
+    return revisions.revision_for_editing(
+        practice,
+        by=by,
+        under_review_message=_("This practice is being reviewed: withdraw it to edit it again."),
     )
 
 
-def practice_publish(*, revision, by, message=""):
-    """Publish `revision`; the revision it replaces, if any, is archived."""
-    with transaction.atomic():
-        practice = Practice.objects.select_for_update().get(pk=revision.practice_id)
-        event = review_transition(
-            item=revision, action=ReviewAction.PUBLISH, by=by, message=message
-        )
-        replaced = practice.published_revision
-        if replaced is not None and replaced.pk != revision.pk:
-            review_transition(
-                item=replaced,
-                action=ReviewAction.ARCHIVE,
-                by=by,
-                message=_("Replaced by revision %(number)s.") % {"number": revision.number},
-            )
-        practice.published_revision = revision
-        practice.save(update_fields=["published_revision"])
-    return event
+def practice_submit(*, revision, by):
+    return revisions.author_transition(
+        revision, ReviewAction.SUBMIT, by=by, allowed=can_edit_practice(by, revision.practice)
+    )
 
 
-def practice_archive(*, revision, by, message=""):
-    """Take a published revision off the portal."""
-    with transaction.atomic():
-        event = review_transition(
-            item=revision, action=ReviewAction.ARCHIVE, by=by, message=message
-        )
-        Practice.objects.filter(pk=revision.practice_id, published_revision=revision).update(
-            published_revision=None
-        )
-    return event
+def practice_withdraw(*, revision, by):
+    return revisions.author_transition(
+        revision, ReviewAction.WITHDRAW, by=by, allowed=can_edit_practice(by, revision.practice)
+    )
 
 
-def _author_transition(revision, action, *, by):
-    if not can_edit_practice(by, revision.practice):
-        raise PermissionDenied(_("You cannot change this practice."))
-    return review_transition(item=revision, action=action, by=by, by_secretariat=False)
+practice_request_changes = revisions.request_changes
+practice_publish = revisions.publish
+practice_archive = revisions.archive
 
 
 def _add_documents(revision, documents):
@@ -130,31 +91,3 @@ def _add_documents(revision, documents):
         attachment = PracticeAttachment(revision=revision, title=title, file=file)
         attachment.full_clean(exclude=["revision"])
         attachment.save()
-
-
-def _copy_as_draft(revision, *, by):
-    relations = {name: list(getattr(revision, name).all()) for name in _REVISION_RELATIONS}
-    attachments = list(revision.attachments.all())
-    with transaction.atomic():
-        copy = PracticeRevision.objects.get(pk=revision.pk)
-        copy.pk = None
-        copy.number = revision.practice.revisions.aggregate(last=Max("number"))["last"] + 1
-        copy.state = ReviewState.DRAFT
-        copy.state_changed_at = timezone.now()
-        copy.author = by
-        copy.save()
-        for name, values in relations.items():
-            getattr(copy, name).set(values)
-        PracticeAttachment.objects.bulk_create(
-            PracticeAttachment(revision=copy, title=item.title, file=item.file)
-            for item in attachments
-        )
-    return copy
-
-
-def _unique_practice_slug(title):
-    base = ascii_slug(title)[:120] or "practice"
-    slug, number = base, 2
-    while slug in RESERVED_SLUGS or Practice.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug

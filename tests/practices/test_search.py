@@ -10,7 +10,7 @@ from django.db import connection
 
 from practices import services
 from practices.models import PracticeRevision
-from practices.search import search_practices, search_words
+from rvcu.search import search_revisions, search_words
 from tests.practices.factories import draft_practice, published_practice, secretariat
 from tests.practices.helpers import LIST, NO_MATCH, card_titles
 
@@ -193,7 +193,7 @@ def test_search_ranks_by_relevance(client, strong_and_weak):
     strong, weak = strong_and_weak
     ranked = {
         revision.pk: revision.rank
-        for revision in search_practices(PracticeRevision.objects.published(), "puppet")
+        for revision in search_revisions(PracticeRevision.objects.published(), "puppet")
     }
 
     if connection.vendor == "postgresql":
@@ -215,7 +215,7 @@ def test_search_other_sorts_ignore_relevance(client, strong_and_weak):
 
 
 def test_search_uses_the_right_machinery(festival):
-    sql = str(search_practices(PracticeRevision.objects.all(), "etonnants festiv").query)
+    sql = str(search_revisions(PracticeRevision.objects.all(), "etonnants festiv").query)
 
     if connection.vendor == "postgresql":
         assert "to_tsvector" in sql
@@ -247,14 +247,14 @@ def test_search_index_exists_on_postgresql_only(festival):
             )
             assert cursor.fetchall() == []
             # Without the index the search still works, with the fallback.
-            assert list(search_practices(PracticeRevision.objects.all(), "etonnants")) == [festival]
+            assert list(search_revisions(PracticeRevision.objects.all(), "etonnants")) == [festival]
 
 
 def test_search_query_can_use_the_index(festival):
     """The vector the search computes must be the indexed expression, or PostgreSQL reads the
     whole table: with every other way to read the table turned off, the plan must name the
     index."""
-    queryset = search_practices(PracticeRevision.objects.all(), "etonnants").order_by().values("pk")
+    queryset = search_revisions(PracticeRevision.objects.all(), "etonnants").order_by().values("pk")
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

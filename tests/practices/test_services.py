@@ -8,7 +8,7 @@ from cities.models import CreativeField
 from practices import services
 from practices.models import Objective, Practice
 from rvcu.models import ReviewEvent
-from rvcu.review import TRANSITIONS, ReviewAction, ReviewState, allowed_actions
+from rvcu.review import TRANSITIONS, ReviewAction, ReviewState, allowed_actions, review_transition
 from tests.factories import CityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -132,7 +132,7 @@ def test_transitions_not_in_the_table_are_refused(draft, staff, state, action):
     draft.state = state
     draft.save()
     with pytest.raises(ValidationError) as error:
-        services.review_transition(item=draft, action=action, by=staff, message="Because.")
+        review_transition(item=draft, action=action, by=staff, message="Because.")
     assert error.value.code == "invalid_transition"
     draft.refresh_from_db()
     assert draft.state == state
@@ -147,7 +147,7 @@ def test_secretariat_actions_are_refused_to_coordinators(draft, coordinator, sta
     if action == ReviewAction.ARCHIVE:
         services.practice_publish(revision=draft, by=staff)
     with pytest.raises(PermissionDenied):
-        services.review_transition(item=draft, action=action, by=coordinator, message="Hi")
+        review_transition(item=draft, action=action, by=coordinator, message="Hi")
 
 
 def test_request_changes_needs_a_message(draft, coordinator, staff):

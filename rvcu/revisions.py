@@ -1,0 +1,164 @@
+"""Content reviewed in revisions, shared by practices and partnerships.
+
+A *document* (a practice, a partnership) has `revisions` and a `published_revision`: the public
+sees only the revision the secretariat published last, while the coordinators work on the next
+one. A revision model subclasses `Revision` and names its document's foreign key
+(`document_field`), the many-to-many tags (`copied_relations`) and the rows hanging from it
+(`copied_children`, by related name) that a new draft starts from.
+"""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cities.text import ascii_slug, search_key
+
+from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
+
+EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
+
+
+class Revision(ReviewedItem):
+    """Abstract: one version of a document's content, reviewed as a whole."""
+
+    document_field = None
+    copied_relations = ()
+    copied_children = ()
+    # The texts the public search looks into, in the order they weigh.
+    searched_texts = ()
+
+    number = models.PositiveIntegerField(gettext_lazy("revision"), default=1)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    # Lower-case ASCII copy of the searched texts, so that search ignores accents and case;
+    # PostgreSQL indexes its text-search vector (see rvcu.search).
+    search_document = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_document = search_key(
+            " ".join(getattr(self, name) or "" for name in self.searched_texts)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(self.searched_texts):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
+        super().save(*args, **kwargs)
+
+    @property
+    def document(self):
+        return getattr(self, self.document_field)
+
+    @property
+    def is_public(self):
+        return self.state == ReviewState.PUBLISHED
+
+
+def latest_revision(document):
+    """The revision its coordinators work on: the newest one."""
+    return document.revisions.order_by("-number").first()
+
+
+def unique_slug(model, text, *, fallback, reserved=()):
+    """A slug for a new `model` row made from `text`, not yet taken nor reserved."""
+    base = ascii_slug(text)[:120] or fallback
+    slug, number = base, 2
+    while slug in reserved or model.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def revision_for_editing(document, *, by, under_review_message):
+    """The revision that may be edited now: the draft (or sent-back) one, or a new draft copied
+    from the published or archived one. A revision under review must be withdrawn first. The
+    caller checks who may edit."""
+    latest = latest_revision(document)
+    if latest.state in EDITABLE_STATES:
+        return latest
+    if latest.state == ReviewState.SUBMITTED:
+        raise ValidationError(under_review_message, code="under_review")
+    return copy_as_draft(latest, by=by)
+
+
+def copy_as_draft(revision, *, by):
+    """A new draft revision of the same document, with the same content, tags and rows."""
+    model = type(revision)
+    relations = {name: list(getattr(revision, name).all()) for name in model.copied_relations}
+    children = {name: list(getattr(revision, name).all()) for name in model.copied_children}
+    with transaction.atomic():
+        copy = model.objects.get(pk=revision.pk)
+        copy.pk = None
+        copy.number = revision.document.revisions.aggregate(last=Max("number"))["last"] + 1
+        copy.state = ReviewState.DRAFT
+        copy.state_changed_at = timezone.now()
+        copy.author = by
+        copy.save()
+        for name, values in relations.items():
+            getattr(copy, name).set(values)
+        for name, rows in children.items():
+            parent_field = model._meta.get_field(name).field.name
+            for row in rows:
+                row.pk = None
+                setattr(row, parent_field, copy)
+            model._meta.get_field(name).related_model.objects.bulk_create(rows)
+    return copy
+
+
+def author_transition(revision, action, *, by, allowed):
+    """Submit or withdraw `revision` on behalf of one of its authors (`allowed` says whether
+    `by` is one)."""
+    if not allowed:
+        raise PermissionDenied(_("You cannot change this item."))
+    return review_transition(item=revision, action=action, by=by, by_secretariat=False)
+
+
+def request_changes(*, revision, by, message):
+    return review_transition(
+        item=revision, action=ReviewAction.REQUEST_CHANGES, by=by, message=message
+    )
+
+
+def publish(*, revision, by, message=""):
+    """Publish `revision`; the revision it replaces, if any, is archived."""
+    document_model = type(revision.document)
+    with transaction.atomic():
+        document = document_model.objects.select_for_update().get(pk=revision.document.pk)
+        event = review_transition(
+            item=revision, action=ReviewAction.PUBLISH, by=by, message=message
+        )
+        replaced = document.published_revision
+        if replaced is not None and replaced.pk != revision.pk:
+            review_transition(
+                item=replaced,
+                action=ReviewAction.ARCHIVE,
+                by=by,
+                message=_("Replaced by revision %(number)s.") % {"number": revision.number},
+            )
+        document.published_revision = revision
+        document.save(update_fields=["published_revision"])
+    return event
+
+
+def archive(*, revision, by, message=""):
+    """Take a published revision off the portal."""
+    document_model = type(revision.document)
+    with transaction.atomic():
+        event = review_transition(
+            item=revision, action=ReviewAction.ARCHIVE, by=by, message=message
+        )
+        document_model.objects.filter(pk=revision.document.pk, published_revision=revision).update(
+            published_revision=None
+        )
+    return event
