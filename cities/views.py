@@ -6,6 +6,7 @@ from django.utils.translation import gettext
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 
+from partnerships.selectors import published_partnerships_of_city
 from practices.selectors import published_practices_of_city, published_practices_of_field
 from rvcu.filtering import filters_in_use
 
@@ -76,6 +77,7 @@ class CityDetailView(DetailView):
             same_country=same_country,
             city_map=NetworkMap([city], focus=city),
             practices=published_practices_of_city(city, limit=PRACTICES_SHOWN),
+            partnerships=published_partnerships_of_city(city, limit=PRACTICES_SHOWN),
         )
         return context
 

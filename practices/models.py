@@ -196,6 +196,15 @@ class PracticeRevision(Illustrated, Revision):
         help_text=_("A role rather than a name, e.g. 'Head of the culture department'."),
     )
     links = models.TextField(_("links"), blank=True, help_text=_("One web address per line."))
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        verbose_name=_("partnership it came from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practice_revisions",
+        help_text=_("If the practice grew out of a partnership of the network, name it."),
+    )
     objectives = models.ManyToManyField(
         Objective, verbose_name=_("objectives served"), related_name="+", blank=True
     )

@@ -181,11 +181,17 @@ class ReviewAdminMixin:
         if not self.has_view_or_change_permission(request, item):
             raise PermissionDenied
         return TemplateResponse(
-            request, self.preview_template, {"revision": item, "is_preview": True}
+            request,
+            self.preview_template,
+            {"revision": item, "is_preview": True, **self.get_preview_context(item)},
         )
 
     def get_preview_queryset(self, request):
         return self.get_queryset(request)
+
+    def get_preview_context(self, item):
+        """More of what the public page of `item` shows, for the preview."""
+        return {}
 
     # Columns and read-only fields
 

@@ -38,23 +38,32 @@ def send_review_emails(event, item):
     template = _TEMPLATES.get(event.to_state)
     if template is None:
         return 0
+    link_of = {
+        ReviewState.SUBMITTED: item.get_review_url,
+        ReviewState.PUBLISHED: item.get_absolute_url,
+        ReviewState.CHANGES_REQUESTED: item.get_author_url,
+    }[event.to_state]
+
+    def context_for(person):
+        return {
+            "person": person,
+            "item": item,
+            "event": event,
+            "city": item.review_city,
+            "kind": item.review_kind,
+            "link": f"{settings.SITE_URL}{link_of()}",
+        }
+
+    return email_people(review_recipients(event, item), template, context_for)
+
+
+def email_people(people, template, context_for):
+    """Send each person the e-mail `template`, rendered in their own language with the context
+    `context_for(person)` gives (links reversed there follow that language)."""
     messages = []
-    for person in review_recipients(event, item):
+    for person in people:
         with override(person.language or settings.LANGUAGE_CODE):
-            link_path = {
-                ReviewState.SUBMITTED: item.get_review_url,
-                ReviewState.PUBLISHED: item.get_absolute_url,
-                ReviewState.CHANGES_REQUESTED: item.get_author_url,
-            }[event.to_state]()
-            context = {
-                "person": person,
-                "item": item,
-                "event": event,
-                "city": item.review_city,
-                "kind": item.review_kind,
-                "link": f"{settings.SITE_URL}{link_path}",
-            }
-            messages.append(templated_email(template, context, to=person.email))
+            messages.append(templated_email(template, context_for(person), to=person.email))
     return get_connection().send_messages(messages) or 0
 
 

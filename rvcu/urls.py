@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
     path("", include("cities.urls")),
     path("", include("practices.urls")),
+    path("", include("partnerships.urls")),
 )
 
 if settings.DEBUG:

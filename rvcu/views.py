@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.views.generic import TemplateView
 
 from cities import selectors
+from partnerships.selectors import invitations_for, partnerships_of_coordinator
 from practices.selectors import practices_of_coordinator
 
 
@@ -27,21 +28,27 @@ class AccessibilityView(TemplateView):
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """A coordinator's home: their cities, and their practices by state, what needs their
-    action first."""
+    """A coordinator's home: their cities, the invitations to answer, and their practices and
+    partnerships by state, what needs their action first."""
 
     template_name = "dashboard.html"
-    practices_per_page = 25
+    per_page = 25
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        paginator = Paginator(practices_of_coordinator(user), self.practices_per_page)
-        page_obj = paginator.get_page(self.request.GET.get("page"))
+        practices_page = Paginator(practices_of_coordinator(user), self.per_page).get_page(
+            self.request.GET.get("page")
+        )
+        partnerships_page = Paginator(partnerships_of_coordinator(user), self.per_page).get_page(
+            self.request.GET.get("partnerships_page")
+        )
         context.update(
             cities=selectors.cities_coordinated_by(user),
-            paginator=paginator,
-            page_obj=page_obj,
-            practices=page_obj.object_list,
+            invitations=list(invitations_for(user)),
+            page_obj=practices_page,
+            practices=practices_page.object_list,
+            partnerships_page=partnerships_page,
+            partnerships=partnerships_page.object_list,
         )
         return context

@@ -24,3 +24,12 @@ def lang_attr(language_code):
     if not language_code:
         return ""
     return format_html(' lang="{}"', language_code)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number, parameter=""):
+    """The current address with page `number` in `parameter` ("page" unless a page has two
+    paginated lists), the other parameters kept."""
+    query = context["request"].GET.copy()
+    query[parameter or "page"] = number
+    return f"?{query.urlencode()}"

@@ -129,8 +129,9 @@ def test_dashboard_query_count_does_not_grow_with_cities(
         CityFactory().coordinators.add(user)
     client.force_login(user)
 
-    # Session, user, the user's cities with their field, the count of practices (none here).
-    with django_assert_num_queries(4):
+    # Session, user, the user's cities with their field, the invitations, the count of
+    # practices and of partnerships (none here).
+    with django_assert_num_queries(6):
         response = client.get(DASHBOARD)
 
     assert response.content.decode().count('href="/en/my/cities/') == cities

@@ -902,9 +902,9 @@ def test_dashboard_query_count_does_not_grow_with_practices(
         make(krakow, f"Practice {number:02}", by=coordinator)
     client.force_login(coordinator)
 
-    # Session, user, the user's cities with their field, the count of practices, one page of
-    # practices with their latest revision.
-    with django_assert_num_queries(5):
+    # Session, user, the user's cities with their field, the invitations, the count of
+    # practices, one page of practices with their latest revision, the count of partnerships.
+    with django_assert_num_queries(7):
         response = client.get(DASHBOARD)
 
     assert response.content.decode().count('href="/en/my/practices/practice-') == min(practices, 25)

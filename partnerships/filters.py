@@ -1,0 +1,123 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cities.filters import member_country_choices
+from cities.models import City, CreativeField
+from cities.regions import Region
+from rvcu.search import search_revisions
+
+from .models import (
+    OrganisationRole,
+    Participation,
+    PartnershipKind,
+    PartnershipRevision,
+    Progress,
+    Sector,
+)
+
+SORT_CHOICES = [
+    ("newest", _("Newest first")),
+    ("relevance", _("Relevance (with words)")),
+    ("title", _("Title")),
+    ("start", _("Start date, most recent first")),
+]
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """Filters of the public list of partnerships. The filters on the cities taking part and
+    on the partner organisations are subqueries, so a partnership is never listed twice."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"),
+        method="filter_words",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        help_text=_("Searches titles, summaries and descriptions."),
+    )
+    open_call = django_filters.BooleanFilter(
+        label=_("With a call for applications open today"),
+        widget=forms.CheckboxInput,
+        method="filter_open_call",
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=PartnershipKind.choices, empty_label=_("All kinds")
+    )
+    field = django_filters.ModelChoiceFilter(
+        label=_("Creative field"),
+        field_name="fields",
+        queryset=CreativeField.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All fields"),
+    )
+    city = django_filters.ModelChoiceFilter(
+        label=_("City taking part"),
+        queryset=City.objects.filter(
+            participations__status="accepted",
+            participations__partnership__published_revision__isnull=False,
+        ).distinct(),
+        to_field_name="slug",
+        empty_label=_("All cities"),
+        method="filter_taking_part",
+    )
+    country = django_filters.ChoiceFilter(
+        label=_("Country"), empty_label=_("All countries"), method="filter_taking_part"
+    )
+    region = django_filters.ChoiceFilter(
+        label=_("Region"),
+        choices=Region.choices,
+        empty_label=_("All regions"),
+        method="filter_taking_part",
+    )
+    sector = django_filters.ChoiceFilter(
+        label=_("With a partner of the sector"),
+        choices=Sector.choices,
+        empty_label=_("All sectors"),
+        method="filter_sector",
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), field_name="progress", choices=Progress.choices, empty_label=_("All")
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), method="sort_by", empty_label=None, choices=SORT_CHOICES
+    )
+
+    class Meta:
+        model = PartnershipRevision
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["sort"] = data.get("sort") or ("relevance" if data.get("q") else "newest")
+            if data.get("country"):
+                data["country"] = data["country"].upper()
+        super().__init__(data, *args, **kwargs)
+        self.filters["country"].extra["choices"] = member_country_choices
+
+    def filter_words(self, queryset, name, value):
+        return search_revisions(queryset, value)
+
+    def filter_open_call(self, queryset, name, value):
+        # An unticked box means "all partnerships".
+        return queryset.with_open_call_on(timezone.localdate()) if value else queryset
+
+    def filter_taking_part(self, queryset, name, value):
+        city_condition = {"city": {"city": value}, "country": {"city__country": value}}.get(
+            name, {"city__region": value}
+        )
+        taking_part = Participation.objects.taking_part().filter(**city_condition)
+        return queryset.filter(partnership__in=taking_part.values("partnership"))
+
+    def filter_sector(self, queryset, name, value):
+        roles = OrganisationRole.objects.filter(organisation__sector=value)
+        return queryset.filter(pk__in=roles.values("revision"))
+
+    def sort_by(self, queryset, name, value):
+        if value == "relevance" and self.form.cleaned_data.get("q"):
+            return queryset.order_by("-rank", "-state_changed_at", "pk")
+        if value == "title":
+            return queryset.order_by("title", "pk")
+        if value == "start":
+            return queryset.order_by("-start_date", "title", "pk")
+        return queryset.order_by("-state_changed_at", "pk")

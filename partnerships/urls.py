@@ -1,0 +1,41 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("partnerships/", views.PartnershipListView.as_view(), name="partnership-list"),
+    path(
+        "partnerships/<slug:slug>/",
+        views.PartnershipDetailView.as_view(),
+        name="partnership-detail",
+    ),
+    path("network/", views.NetworkView.as_view(), name="network"),
+    path("my/partnerships/new/", views.PartnershipCreateView.as_view(), name="partnership-create"),
+    path(
+        "my/partnerships/<slug:slug>/",
+        views.MyPartnershipDetailView.as_view(),
+        name="my-partnership",
+    ),
+    path(
+        "my/partnerships/<slug:slug>/edit/",
+        views.PartnershipUpdateView.as_view(),
+        name="partnership-edit",
+    ),
+    path(
+        "my/partnerships/<slug:slug>/invite/",
+        views.CityInviteView.as_view(),
+        name="city-invite",
+    ),
+    path(
+        "my/partnerships/<slug:slug>/cities/<int:participation>/<str:answer>/",
+        views.ParticipationAnswerView.as_view(),
+        name="participation-answer",
+    ),
+    path(
+        "my/partnerships/<slug:slug>/<str:action>/",
+        views.PartnershipTransitionView.as_view(),
+        name="partnership-transition",
+    ),
+]
