@@ -208,7 +208,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participating city")
         verbose_name_plural = _("participating cities")
-        ordering = ["-role", "city__name"]
+        ordering = ["role", "city__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "city"],

@@ -10,7 +10,7 @@ templates only write numbers into SVG attributes.
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import combinations
 from urllib.parse import urlencode
 
@@ -161,8 +161,10 @@ class NetworkFigures:
     no_organisation_count: int  # published partnerships with no partner organisation
     by_field: BarChart  # one row per creative field
     by_region: BarChart  # one row per region
-    cities_without: list[RegionCities] = field(default_factory=list)  # non-empty regions only
-    cities_without_count: int = 0
+    # Member cities taking part in no published partnership, in the regions that have some
+    # (a city always has a region: City.clean() asks for one when its country has none).
+    cities_without: list[RegionCities]
+    cities_without_count: int
 
     @property
     def more_city_pairs(self):

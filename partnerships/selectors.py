@@ -2,7 +2,7 @@
 
 from itertools import groupby
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from practices.models import PracticeRevision
@@ -90,7 +90,7 @@ def cities_taking_part(partnership):
     return list(
         partnership.participations.taking_part()
         .select_related("city__field")
-        .order_by("-role", "city__name")
+        .order_by("role", "city__name")
     )
 
 
@@ -98,7 +98,7 @@ def participations_for_coordinators(partnership):
     """Every city invited to `partnership`, whatever the answer, for the people who run it."""
     return list(
         partnership.participations.select_related("city", "answered_by").order_by(
-            "-role", "status", "city__name"
+            "role", "status", "city__name"
         )
     )
 
@@ -185,8 +185,15 @@ def organisation_suggestions(limit=1000):
 
 def partnership_choices_for(cities):
     """Partnerships a practice of one of `cities` can say it came from: those they take part
-    in."""
+    in, with the title of their latest revision (`title`)."""
     taking_part = Participation.objects.taking_part().filter(city__in=cities)
-    return Partnership.objects.filter(pk__in=taking_part.values("partnership")).filter(
-        ~Q(revisions=None)
+    latest = PartnershipRevision.objects.filter(partnership=OuterRef("pk")).order_by("-number")
+    return (
+        Partnership.objects.filter(pk__in=taking_part.values("partnership"))
+        .annotate(title=Subquery(latest.values("title")[:1]))
+        .order_by("title")
     )
+
+
+def takes_part(city, partnership):
+    return Participation.objects.taking_part().filter(city=city, partnership=partnership).exists()

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
+from partnerships.selectors import partnership_choices_for, takes_part
 from rvcu.fields import PdfFormField
 from rvcu.uploads import KeptUploadsFormMixin
 
@@ -55,6 +56,7 @@ class PracticeForm(KeptUploadsFormMixin, forms.ModelForm):
             "budget_range",
             "contact_role",
             "links",
+            "partnership",
             "objectives",
             "action_areas",
             "sdgs",
@@ -93,11 +95,26 @@ class PracticeForm(KeptUploadsFormMixin, forms.ModelForm):
         else:
             del self.fields["remove_documents"]
         self.fields["year_started"].widget.attrs.update(min=1900)
+        self.cities = list(cities) if cities is not None else [self.instance.practice.city]
+        partnership = self.fields["partnership"]
+        partnership.queryset = partnership_choices_for(self.cities)
+        partnership.label_from_instance = lambda choice: choice.title
+        partnership.empty_label = _("None")
+        partnership.error_messages["invalid_choice"] = _(
+            "Choose a partnership your city takes part in."
+        )
 
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("new_document") and not cleaned_data.get("new_document_title"):
             self.add_error("new_document_title", _("Give the document a title."))
+        city = cleaned_data.get("city") or self.cities[0]
+        partnership = cleaned_data.get("partnership")
+        if partnership and not takes_part(city, partnership):
+            self.add_error(
+                "partnership",
+                _("%(city)s does not take part in this partnership.") % {"city": city.name},
+            )
         return cleaned_data
 
     def content(self):

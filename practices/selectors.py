@@ -26,7 +26,7 @@ def published_revision_get(slug):
     """The published revision of the practice `slug`, with everything its page shows."""
     return (
         PracticeRevision.objects.published()
-        .select_related("practice__city__field")
+        .select_related("practice__city__field", "partnership__published_revision")
         .prefetch_related(*TAG_RELATIONS)
         .get(practice__slug=slug)
     )
@@ -83,7 +83,9 @@ def practices_of_coordinator(user):
 def working_revision_get(practice):
     """The latest revision of `practice` (the one its coordinators work on), fully loaded."""
     return (
-        practice.revisions.select_related("practice__city__field")
+        practice.revisions.select_related(
+            "practice__city__field", "partnership__published_revision"
+        )
         .prefetch_related(*TAG_RELATIONS)
         .order_by("-number")
         .first()
