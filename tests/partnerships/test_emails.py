@@ -238,7 +238,7 @@ def test_invitation_names_the_lead_city_the_title_and_the_link_in_each_language(
 
     sent = outbox_by_recipient()
     english, french = sent["dara@dakar.example"], sent["fatou@dakar.example"]
-    assert english.subject == "Kraków invites your city to a partnership"
+    assert english.subject == "[RVCU] Kraków invites your city to a partnership"
     assert "Kraków" in french.subject
     assert "\n" not in english.subject
     for message in (english, french):
