@@ -2,6 +2,7 @@
 who shares a practice, a keyboard-only visitor, and a browser without JavaScript."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -9,7 +10,7 @@ from playwright.sync_api import expect
 
 from cities.models import CreativeField
 from tests.factories import PASSWORD, CityFactory, UserFactory, image_bytes
-from tests.practices.factories import published_practice
+from tests.practices.factories import published_practice, submitted_practice
 
 PRACTICE_TITLE = "Poetry on the trams"
 NEW_TITLE = "Reading circles in prisons"
@@ -249,3 +250,167 @@ def test_coordinator_form_without_javascript(no_javascript, live_server, coordin
 
     expect(page).to_have_url(f"{base}/en/my/practices/{NEW_SLUG}/")
     expect(page.locator(".state")).to_have_text("Draft")
+
+
+# f. The secretariat sends a practice back; the coordinator (in French) corrects it and submits
+#    it again; the secretariat publishes it; a visitor finds it by full-text search.
+
+
+def admin_log_in(page, base_url, person):
+    page.goto(f"{base_url}/admin/login/")
+    page.locator('[name="username"]').fill(person.email)
+    page.locator('[name="password"]').fill(PASSWORD)
+    page.locator('[type="submit"]').click()
+    expect(page).to_have_url(f"{base_url}/admin/")
+
+
+def decide(page, base_url, title, decision, message=""):
+    """In the admin: open the review queue, the review page of `title`, take `decision`."""
+    page.goto(f"{base_url}/admin/")
+    page.get_by_role("link", name="Practice revisions").first.click()
+    row = page.locator("#result_list tr", has_text=title)
+    expect(row.locator("td.field-state")).to_have_text("Submitted for review")
+    row.get_by_role("link", name="Review", exact=True).click()
+    page.get_by_label(decision, exact=True).check()
+    if message:
+        page.locator('[name="message"]').fill(message)
+    page.get_by_role("button", name="Apply the decision").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"{decision}: done")
+
+
+def test_secretariat_sends_back_then_publishes_a_practice(
+    page, browser, live_server, krakow, coordinator, screenshot
+):
+    base = live_server.url
+    revision = submitted_practice(
+        krakow, "Puppet theatre in hospitals", by=coordinator, results="Children laughed."
+    )
+    slug = revision.practice.slug
+    staff = UserFactory(email="secretariat@unesco.example", is_staff=True, is_superuser=True)
+
+    admin_log_in(page, base, staff)
+    decide(page, base, "Puppet theatre in hospitals", "Request changes", "Give figures, please.")
+
+    coordinator_context = browser.new_context(locale="fr-FR")
+    try:
+        own = coordinator_context.new_page()
+        log_in(own, base, coordinator)
+        own.goto(f"{base}/fr/my/")
+        own.locator(f'a[href="/fr/my/practices/{slug}/"]').click()
+        expect(own.locator(".state")).to_have_text("Modifications demandées")
+        expect(own.locator(".review-panel__message")).to_contain_text("Give figures, please.")
+        screenshot(own, "my-practice-changes-requested")
+        own.locator(f'a[href="/fr/my/practices/{slug}/edit/"]').click()
+        expect(own.locator('[name="title"]')).to_have_value("Puppet theatre in hospitals")
+        own.locator('[name="results"]').fill(
+            "Marionettes visited 1,400 children in three hospitals in 2024."
+        )
+        own.locator('form.form [type="submit"]').click()
+        expect(own).to_have_url(f"{base}/fr/my/practices/{slug}/")
+        own.locator(f'form[action="/fr/my/practices/{slug}/submit/"] button').click()
+        expect(own.locator(".state")).to_have_text("Soumise à l'examen")
+    finally:
+        coordinator_context.close()
+
+    decide(page, base, "Puppet theatre in hospitals", "Publish")
+
+    visitor = browser.new_context()
+    try:
+        public = visitor.new_page()
+        public.goto(f"{base}/en/practices/")
+        public.locator('[name="q"]').fill("marionettes hospitals")
+        public.locator('form[role="search"] [type="submit"]').click()
+        expect(public.locator("#results-title")).to_contain_text("1 practice")
+        public.get_by_role("link", name="Puppet theatre in hospitals").click()
+        expect(public).to_have_url(f"{base}/en/practices/{slug}/")
+        expect(public.locator(".prose").nth(2)).to_contain_text("1,400 children")
+    finally:
+        visitor.close()
+
+
+# g. A coordinator starts a partnership with a partner organisation and a call, corrects a
+#    date, invites a city whose coordinator accepts; once published, visitors find the call.
+
+
+def test_partnership_from_draft_to_open_call(
+    page, browser, live_server, krakow, dakar, coordinator, screenshot
+):
+    base = live_server.url
+    today = timezone.localdate()
+    dakar_coordinator = UserFactory(email="coordinator@dakar.example")
+    dakar.coordinators.add(dakar_coordinator)
+    staff = UserFactory(email="secretariat@unesco.example", is_staff=True, is_superuser=True)
+
+    log_in(page, base, coordinator)
+    page.locator('a[href="/en/my/partnerships/new/?city=krakow"]').click()
+    page.locator('[name="title"]').fill("Comics across continents")
+    page.locator('[name="kind"]').select_option("exchange")
+    page.get_by_label("Literature", exact=True).check()
+    page.locator('[name="summary"]').fill("Comic artists of Kraków and Dakar swap studios.")
+    page.locator('textarea[name="description"]').fill("Two artists a year, **three months** each.")
+    page.locator('[name="start_date"]').fill("2026-01-15")
+    page.locator('[name="progress"]').select_option("ongoing")
+    page.locator('[name="organisations-0-name"]').fill("Dakar Comics Centre")
+    page.locator('[name="organisations-0-sector"]').select_option("civil-society")
+    page.locator('[name="organisations-0-country"]').select_option("SN")
+    page.locator('[name="organisations-0-role"]').fill("Hosts the artists")
+    page.locator('[name="calls-0-title"]').fill("Studio swap 2027")
+    page.locator('[name="calls-0-opens_on"]').fill(today.isoformat())
+    page.locator('[name="calls-0-closes_on"]').fill("2020-01-01")
+    page.locator('[name="calls-0-eligibility"]').fill("Comic artists of a member city.")
+    page.locator('[name="calls-0-link"]').fill("https://example.org/apply")
+    page.get_by_role("button", name="Save the draft").click()
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("The closing date cannot be before the opening date.")
+    expect(page.locator('[name="organisations-0-name"]')).to_have_value("Dakar Comics Centre")
+    expect(page.locator('[name="calls-0-title"]')).to_have_value("Studio swap 2027")
+    summary.get_by_role("link").first.click()
+    expect(page.locator('[name="calls-0-closes_on"]')).to_be_focused()
+    page.locator('[name="calls-0-closes_on"]').fill((today + timedelta(days=60)).isoformat())
+    page.get_by_role("button", name="Save the draft").click()
+
+    # The address keeps the #fragment of the error summary's link, as browsers do on redirects.
+    expect(page).to_have_url(re.compile(r"/en/my/partnerships/comics-across-continents/(#.*)?$"))
+    page.locator('[name="city"]').select_option(label="Dakar (Senegal)")
+    page.get_by_role("button", name="Invite", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Dakar is invited")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.locator(".state").first).to_have_text("Submitted for review")
+    screenshot(page, "my-partnership-submitted")
+
+    invited = browser.new_context()
+    try:
+        other = invited.new_page()
+        log_in(other, base, dakar_coordinator)
+        other.get_by_role("button", name="Accept “Comics across continents”").click()
+        expect(other.locator(".messages")).to_contain_text("Dakar takes part")
+    finally:
+        invited.close()
+
+    staff_context = browser.new_context()
+    try:
+        admin = staff_context.new_page()
+        admin_log_in(admin, base, staff)
+        admin.goto(f"{base}/admin/partnerships/partnershiprevision/")
+        row = admin.locator("#result_list tr", has_text="Comics across continents")
+        row.get_by_role("link", name="Review", exact=True).click()
+        admin.get_by_label("Publish", exact=True).check()
+        admin.get_by_role("button", name="Apply the decision").click()
+        expect(admin.locator(".messagelist")).to_contain_text("Publish: done")
+    finally:
+        staff_context.close()
+
+    visitor = browser.new_context()
+    try:
+        public = visitor.new_page()
+        public.goto(f"{base}/en/partnerships/")
+        public.get_by_role("link", name="Calls for applications open today").click()
+        expect(public.locator("#results-title")).to_contain_text("1 partnership")
+        public.get_by_role("link", name="Comics across continents").click()
+        expect(public.locator("main")).to_contain_text("Open now")
+        expect(public.locator("main")).to_contain_text("Dakar Comics Centre")
+        expect(public.get_by_role("heading", name="Civil society organisation")).to_be_visible()
+        expect(public.locator("main").get_by_role("link", name="Dakar", exact=True)).to_be_visible()
+    finally:
+        visitor.close()
