@@ -18,7 +18,7 @@ from .models import (
 )
 
 SORT_CHOICES = [
-    ("newest", _("Newest first")),
+    ("newest", _("Most recently published first")),
     ("relevance", _("Relevance (with words)")),
     ("title", _("Title")),
     ("start", _("Start date, most recent first")),
