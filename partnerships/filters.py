@@ -3,10 +3,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cities.filters import member_country_choices
 from cities.models import City, CreativeField
 from cities.regions import Region
-from rvcu.search import search_revisions
+from rvcu.filtering import PublishedRevisionFilterSet
 
 from .models import (
     OrganisationRole,
@@ -25,9 +24,12 @@ SORT_CHOICES = [
 ]
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(PublishedRevisionFilterSet):
     """Filters of the public list of partnerships. The filters on the cities taking part and
     on the partner organisations are subqueries, so a partnership is never listed twice."""
+
+    sort_choices = SORT_CHOICES
+    orderings = {"title": ("title", "pk"), "start": ("-start_date", "title", "pk")}
 
     q = django_filters.CharFilter(
         label=_("Words"),
@@ -78,25 +80,10 @@ class PartnershipFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(
         label=_("State"), field_name="progress", choices=Progress.choices, empty_label=_("All")
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), method="sort_by", empty_label=None, choices=SORT_CHOICES
-    )
 
     class Meta:
         model = PartnershipRevision
         fields = []
-
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["sort"] = data.get("sort") or ("relevance" if data.get("q") else "newest")
-            if data.get("country"):
-                data["country"] = data["country"].upper()
-        super().__init__(data, *args, **kwargs)
-        self.filters["country"].extra["choices"] = member_country_choices
-
-    def filter_words(self, queryset, name, value):
-        return search_revisions(queryset, value)
 
     def filter_open_call(self, queryset, name, value):
         # An unticked box means "all partnerships".
@@ -112,12 +99,3 @@ class PartnershipFilter(django_filters.FilterSet):
     def filter_sector(self, queryset, name, value):
         roles = OrganisationRole.objects.filter(organisation__sector=value)
         return queryset.filter(pk__in=roles.values("revision"))
-
-    def sort_by(self, queryset, name, value):
-        if value == "relevance" and self.form.cleaned_data.get("q"):
-            return queryset.order_by("-rank", "-state_changed_at", "pk")
-        if value == "title":
-            return queryset.order_by("title", "pk")
-        if value == "start":
-            return queryset.order_by("-start_date", "title", "pk")
-        return queryset.order_by("-state_changed_at", "pk")

@@ -12,8 +12,7 @@ from cities.text import search_key
 from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
 from rvcu.fields import WebsiteField
 from rvcu.models import Illustrated
-from rvcu.review import ReviewState
-from rvcu.revisions import Revision, latest_revision
+from rvcu.revisions import Revision, RevisionQuerySet, latest_revision
 
 
 class PartnershipKind(models.TextChoices):
@@ -227,10 +226,7 @@ class Participation(models.Model):
         return f"{self.city.name}: {self.get_status_display()}"
 
 
-class PartnershipRevisionQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(state=ReviewState.PUBLISHED)
-
+class PartnershipRevisionQuerySet(RevisionQuerySet):
     def with_card_data(self):
         """What a list of partnerships shows, in a bounded number of queries."""
         return self.select_related("partnership__lead_city__field").prefetch_related("fields")

@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 from cities.models import City
 from rvcu.filtering import filters_in_use
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
+from rvcu.views import AuthorTransitionView
 
 from . import network, selectors, services
 from .filters import PartnershipFilter
@@ -221,10 +222,10 @@ class PartnershipUpdateView(EditablePartnershipMixin, PartnershipFormView):
         return self.saved(partnership, message)
 
 
-class PartnershipTransitionView(EditablePartnershipMixin, View):
+class PartnershipTransitionView(EditablePartnershipMixin, AuthorTransitionView):
     """The lead city's coordinators submit a partnership for review or withdraw it."""
 
-    http_method_names = ["post"]
+    redirect_url_name = "partnerships:my-partnership"
     actions = {
         ReviewAction.SUBMIT: (
             services.partnership_submit,
@@ -236,18 +237,8 @@ class PartnershipTransitionView(EditablePartnershipMixin, View):
         ),
     }
 
-    def post(self, request, *args, **kwargs):
-        partnership = self.get_partnership()
-        if self.kwargs["action"] not in self.actions:
-            raise Http404
-        service, message = self.actions[self.kwargs["action"]]
-        try:
-            service(revision=partnership.latest_revision(), by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message)
-        return redirect("partnerships:my-partnership", slug=partnership.slug)
+    def get_document(self):
+        return self.get_partnership()
 
 
 class CityInviteView(EditablePartnershipMixin, View):

@@ -2,10 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cities.filters import member_country_choices
 from cities.models import City, CreativeField
 from cities.regions import Region
-from rvcu.search import search_revisions
+from rvcu.filtering import PublishedRevisionFilterSet
 
 from .models import ActionArea, Objective, PracticeRevision, SustainableDevelopmentGoal
 
@@ -17,7 +16,10 @@ SORT_CHOICES = [
 ]
 
 
-class PracticeFilter(django_filters.FilterSet):
+class PracticeFilter(PublishedRevisionFilterSet):
+    sort_choices = SORT_CHOICES
+    orderings = {"title": ("title", "pk"), "year": ("-year_started", "title", "pk")}
+
     q = django_filters.CharFilter(
         label=_("Words"),
         method="filter_words",
@@ -77,35 +79,11 @@ class PracticeFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
         label=_("Year started"), field_name="year_started", min_value=1900
     )
-    sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), method="sort_by", empty_label=None, choices=SORT_CHOICES
-    )
 
     class Meta:
         model = PracticeRevision
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
-        if data is not None:
-            data = data.copy()
-            data["sort"] = data.get("sort") or ("relevance" if data.get("q") else "newest")
-            if data.get("country"):
-                data["country"] = data["country"].upper()
-        super().__init__(data, *args, **kwargs)
-        self.filters["country"].extra["choices"] = member_country_choices
-
-    def filter_words(self, queryset, name, value):
-        return search_revisions(queryset, value)
-
     def filter_vulnerable_groups(self, queryset, name, value):
         # An unticked box means "all practices", not "practices that reach nobody vulnerable".
         return queryset.filter(reaches_vulnerable_groups=True) if value else queryset
-
-    def sort_by(self, queryset, name, value):
-        if value == "relevance" and self.form.cleaned_data.get("q"):
-            return queryset.order_by("-rank", "-state_changed_at", "pk")
-        if value == "title":
-            return queryset.order_by("title", "pk")
-        if value == "year":
-            return queryset.order_by("-year_started", "title", "pk")
-        return queryset.order_by("-state_changed_at", "pk")

@@ -10,8 +10,7 @@ from cities.text import localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
-from rvcu.review import ReviewState
-from rvcu.revisions import Revision, latest_revision
+from rvcu.revisions import Revision, RevisionQuerySet, latest_revision
 
 
 class MissionTag(models.Model):
@@ -132,11 +131,7 @@ class Practice(models.Model):
         return latest_revision(self)
 
 
-class PracticeRevisionQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: the published revision of each practice."""
-        return self.filter(state=ReviewState.PUBLISHED)
-
+class PracticeRevisionQuerySet(RevisionQuerySet):
     def with_card_data(self):
         """What a list of practices shows, in a bounded number of queries."""
         return self.select_related("practice__city__field").prefetch_related("fields")

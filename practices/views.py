@@ -5,13 +5,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from cities.models import City
 from rvcu.filtering import filters_in_use
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
+from rvcu.views import AuthorTransitionView
 
 from . import selectors, services
 from .filters import PracticeFilter
@@ -182,10 +182,10 @@ class PracticeUpdateView(CoordinatedPracticeMixin, PracticeFormMixin, FormView):
         return self.saved(practice, message)
 
 
-class PracticeTransitionView(CoordinatedPracticeMixin, View):
+class PracticeTransitionView(CoordinatedPracticeMixin, AuthorTransitionView):
     """A coordinator submits a practice for review or withdraws it (POST only)."""
 
-    http_method_names = ["post"]
+    redirect_url_name = "practices:my-practice"
     actions = {
         ReviewAction.SUBMIT: (
             services.practice_submit,
@@ -197,17 +197,5 @@ class PracticeTransitionView(CoordinatedPracticeMixin, View):
         ),
     }
 
-    def post(self, request, *args, **kwargs):
-        practice = self.get_practice()
-        action = self.kwargs["action"]
-        if action not in self.actions:
-            raise Http404
-        service, message = self.actions[action]
-        revision = practice.latest_revision()
-        try:
-            service(revision=revision, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, message)
-        return redirect("practices:my-practice", slug=practice.slug)
+    def get_document(self):
+        return self.get_practice()

@@ -1,3 +1,12 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cities.filters import member_country_choices
+
+from .search import search_revisions
+
+
 def filters_in_use(filterset):
     """Whether the person narrowed a list: a filter other than the sort order has a value, or
     the filters could not be read (so the page says "no match", not "nothing yet")."""
@@ -8,3 +17,38 @@ def filters_in_use(filterset):
         for name, value in filterset.form.cleaned_data.items()
         if name != "sort"
     )
+
+
+class PublishedRevisionFilterSet(django_filters.FilterSet):
+    """Base of the public lists of reviewed documents (practices, partnerships): words (`q`,
+    full-text), a member `country` (any case), and `sort`, relevance first when there are
+    words, newest otherwise. Subclasses give `orderings` (sort value -> order_by fields) and
+    the sort choices (`sort_choices`); "relevance" and "newest" are handled here."""
+
+    q = django_filters.CharFilter(
+        label=_("Words"), method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), method="sort_by", empty_label=None)
+
+    sort_choices = ()
+    orderings = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            data["sort"] = data.get("sort") or ("relevance" if data.get("q") else "newest")
+            if data.get("country"):
+                data["country"] = data["country"].upper()
+        super().__init__(data, *args, **kwargs)
+        self.filters["sort"] = self.filters.pop("sort")  # last in the form
+        self.filters["sort"].extra["choices"] = self.sort_choices
+        if "country" in self.filters:
+            self.filters["country"].extra["choices"] = member_country_choices
+
+    def filter_words(self, queryset, name, value):
+        return search_revisions(queryset, value)
+
+    def sort_by(self, queryset, name, value):
+        if value == "relevance" and self.form.cleaned_data.get("q"):
+            return queryset.order_by("-rank", "-state_changed_at", "pk")
+        return queryset.order_by(*self.orderings.get(value, ("-state_changed_at", "pk")))

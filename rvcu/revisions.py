@@ -22,6 +22,12 @@ from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
 
 
+class RevisionQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: the published revision of each document."""
+        return self.filter(state=ReviewState.PUBLISHED)
+
+
 class Revision(ReviewedItem):
     """Abstract: one version of a document's content, reviewed as a whole."""
 

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect
+from django.views import View
 from django.views.generic import TemplateView
 
 from cities import selectors
@@ -52,3 +57,29 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             partnerships=partnerships_page.object_list,
         )
         return context
+
+
+class AuthorTransitionView(View):
+    """Base of the POST-only views by which a document's authors submit its latest revision
+    for review or withdraw it. Subclasses give `get_document()` (checking who may), `actions`
+    (ReviewAction -> (service, success message)) and `redirect_url_name` (takes the slug)."""
+
+    http_method_names = ["post"]
+    actions = {}
+    redirect_url_name = None
+
+    def get_document(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        document = self.get_document()
+        if self.kwargs["action"] not in self.actions:
+            raise Http404
+        service, message = self.actions[self.kwargs["action"]]
+        try:
+            service(revision=document.latest_revision(), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, message)
+        return redirect(self.redirect_url_name, slug=document.slug)
