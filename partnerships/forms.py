@@ -6,7 +6,7 @@ from django_countries.fields import LazyTypedChoiceField
 from cities.models import City
 from rvcu.uploads import KeptUploadsFormMixin
 
-from .models import OpenCall, ParticipationStatus, PartnershipRevision, Sector
+from .models import OpenCall, Organisation, ParticipationStatus, PartnershipRevision, Sector
 
 DESCRIPTION_HELP = _(
     "You may use simple formatting: **bold**, *italics*, lists starting with “- ”, and links "
@@ -137,7 +137,7 @@ class BaseOrganisationFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data.get("name"):
                 continue
-            key = (" ".join(data["name"].lower().split()), data.get("country"))
+            key = (Organisation.key_of(data["name"]), data.get("country"))
             if key in seen:
                 form.add_error(
                     "name",
@@ -202,7 +202,10 @@ class PartnershipForms:
         self.formsets = [self.organisations, self.open_calls]
 
     def is_valid(self):
-        return all([self.form.is_valid(), *(formset.is_valid() for formset in self.formsets)])
+        valid = all([self.form.is_valid(), *(formset.is_valid() for formset in self.formsets)])
+        if not valid:
+            self.form.keep_uploads()
+        return valid
 
     @property
     def has_errors(self):
@@ -220,6 +223,7 @@ class PartnershipForms:
                 )
         else:
             self.form.add_error(None, error)
+        self.form.keep_uploads()
 
     def content(self):
         content = self.form.content()

@@ -26,7 +26,6 @@ from .models import (
 from .permissions import can_answer_for, can_edit_partnership
 
 RESERVED_SLUGS = {"new"}  # /my/partnerships/new/ is the page that creates a partnership
-_REVISION_RELATIONS = ("fields", "objectives", "action_areas", "sdgs")
 
 
 def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(), **content):
@@ -45,7 +44,6 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
                 % {"city": lead_city.name}
             }
         )
-    relations = {name: content.pop(name, []) for name in _REVISION_RELATIONS}
     with transaction.atomic():
         partnership = Partnership.objects.create(
             lead_city=lead_city,
@@ -63,13 +61,11 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
             answered_by=by,
             answered_at=timezone.now(),
         )
-        revision = PartnershipRevision(
-            partnership=partnership, number=1, title=title, author=by, **content
+        revision = revisions.save_content(
+            PartnershipRevision(partnership=partnership, number=1),
+            by=by,
+            content={"title": title, "fields": [], **content},
         )
-        revision.full_clean(exclude=["partnership"])
-        revision.save()
-        for name, values in relations.items():
-            getattr(revision, name).set(values)
         _set_organisations(revision, organisations)
         _set_open_calls(revision, open_calls)
     return partnership, revision
@@ -78,17 +74,9 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
 def partnership_update(*, partnership, by, organisations=None, open_calls=None, **content):
     """Save `content` as the partnership's editable revision (a new draft if the current one
     is published). Given `organisations` or `open_calls` replace the revision's own."""
-    relations = {name: content.pop(name, None) for name in _REVISION_RELATIONS}
     with transaction.atomic():
         revision = partnership_revision_for_editing(partnership=partnership, by=by)
-        for name, value in content.items():
-            setattr(revision, name, value)
-        revision.author = by
-        revision.full_clean(exclude=["partnership"])
-        revision.save()
-        for name, values in relations.items():
-            if values is not None:
-                getattr(revision, name).set(values)
+        revisions.save_content(revision, by=by, content=content)
         if organisations is not None:
             revision.organisation_roles.all().delete()
             _set_organisations(revision, organisations)

@@ -12,7 +12,6 @@ from .models import Practice, PracticeAttachment, PracticeRevision
 from .permissions import can_edit_practice
 
 RESERVED_SLUGS = {"new"}  # /my/practices/new/ is the page that creates a practice
-_REVISION_RELATIONS = ("fields", "objectives", "action_areas", "sdgs")
 
 
 def practice_create(*, city, title, by, documents=(), **content):
@@ -20,7 +19,6 @@ def practice_create(*, city, title, by, documents=(), **content):
     as lists (fields, objectives, action_areas, sdgs); `documents` are (title, file) pairs."""
     if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
-    relations = {name: content.pop(name, []) for name in _REVISION_RELATIONS}
     with transaction.atomic():
         practice = Practice.objects.create(
             city=city,
@@ -29,11 +27,11 @@ def practice_create(*, city, title, by, documents=(), **content):
             ),
             created_by=by,
         )
-        revision = PracticeRevision(practice=practice, number=1, title=title, author=by, **content)
-        revision.full_clean(exclude=["practice"])
-        revision.save()
-        for name, values in relations.items():
-            getattr(revision, name).set(values)
+        revision = revisions.save_content(
+            PracticeRevision(practice=practice, number=1),
+            by=by,
+            content={"title": title, "fields": [], **content},
+        )
         _add_documents(revision, documents)
     return practice, revision
 
@@ -41,17 +39,9 @@ def practice_create(*, city, title, by, documents=(), **content):
 def practice_update(*, practice, by, documents=(), remove_documents=(), **content):
     """Save `content` as the practice's editable revision (a new draft if the current one is
     published); `remove_documents` are file names of attached documents to drop."""
-    relations = {name: content.pop(name, None) for name in _REVISION_RELATIONS}
     with transaction.atomic():
         revision = practice_revision_for_editing(practice=practice, by=by)
-        for name, value in content.items():
-            setattr(revision, name, value)
-        revision.author = by
-        revision.full_clean(exclude=["practice"])
-        revision.save()
-        for name, values in relations.items():
-            if values is not None:
-                getattr(revision, name).set(values)
+        revisions.save_content(revision, by=by, content=content)
         if remove_documents:
             revision.attachments.filter(file__in=list(remove_documents)).delete()
         _add_documents(revision, documents)

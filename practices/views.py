@@ -104,6 +104,7 @@ class PracticeFormMixin:
         return {**super().get_form_kwargs(), "owner_id": self.request.user.pk}
 
     def form_invalid(self, form):
+        form.keep_uploads()  # also after an error raised when saving
         messages.error(self.request, gettext("The practice is not saved yet: see the errors."))
         return super().form_invalid(form)
 

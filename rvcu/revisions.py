@@ -86,6 +86,23 @@ def unique_slug(model, text, *, fallback, reserved=()):
     return slug
 
 
+def save_content(revision, *, by, content):
+    """Write `content` into `revision` on behalf of `by`, check it and save it. Many-to-many
+    tags (the model's `copied_relations`) go in `content` as lists; one left out (or None)
+    is kept."""
+    model = type(revision)
+    relations = {name: content.pop(name) for name in model.copied_relations if name in content}
+    for name, value in content.items():
+        setattr(revision, name, value)
+    revision.author = by
+    revision.full_clean(exclude=[model.document_field])
+    revision.save()
+    for name, values in relations.items():
+        if values is not None:
+            getattr(revision, name).set(values)
+    return revision
+
+
 def revision_for_editing(document, *, by, under_review_message):
     """The revision that may be edited now: the draft (or sent-back) one, or a new draft copied
     from the published or archived one. A revision under review must be withdrawn first. The

@@ -54,9 +54,14 @@ class KeptUploadsFormMixin:
     def full_clean(self):
         super().full_clean()
         if self.is_bound and self._errors:
-            self._keep_valid_uploads()
+            self.keep_uploads()
 
-    def _keep_valid_uploads(self):
+    def keep_uploads(self):
+        """Keep the valid uploads for the page shown again: called when this form has errors,
+        and by whoever shows it again for another reason (an error elsewhere on the page, or
+        raised when saving)."""
+        if not self.is_bound:
+            return
         data = self.data.copy()
         for name in self.kept_upload_fields:
             upload = self.files.get(self.add_prefix(name))
