@@ -26,6 +26,7 @@ class PartnershipForm(KeptUploadsFormMixin, forms.ModelForm):
     person may lead for) when creating one; an existing partnership keeps its lead city."""
 
     kept_upload_fields = ("image",)
+    field_order = ["lead_city"]
 
     lead_city = MemberCityChoiceField(
         label=_("Lead city"),

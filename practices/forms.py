@@ -19,6 +19,7 @@ class PracticeForm(KeptUploadsFormMixin, forms.ModelForm):
     for) when creating a practice; an existing practice keeps its city."""
 
     kept_upload_fields = ("image", "new_document")
+    field_order = ["city"]
 
     city = forms.ModelChoiceField(label=_("City"), queryset=City.objects.none())
     new_document = PdfFormField(
