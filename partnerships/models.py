@@ -275,7 +275,7 @@ class PartnershipRevision(Illustrated, Revision):
         _("end date"), null=True, blank=True, help_text=_("Leave empty if it has no set end.")
     )
     progress = models.CharField(
-        _("state"), max_length=20, choices=Progress, default=Progress.PLANNED
+        _("state of progress"), max_length=20, choices=Progress, default=Progress.PLANNED
     )
     website = WebsiteField(_("website"), blank=True)
 
