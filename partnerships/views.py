@@ -60,7 +60,10 @@ class CoordinatedPartnershipMixin(LoginRequiredMixin):
             partnership = get_object_or_404(
                 Partnership.objects.select_related("lead_city"), slug=self.kwargs["slug"]
             )
-            if not can_follow_partnership(self.request.user, partnership):
+            user = self.request.user
+            # can_follow_partnership, with the editing right kept for the view.
+            self.can_edit = can_edit_partnership(user, partnership)
+            if not self.can_edit and not involved_participations(user, partnership).exists():
                 raise Http404
             self._partnership = partnership
         return self._partnership
@@ -71,10 +74,10 @@ class EditablePartnershipMixin(CoordinatedPartnershipMixin):
     follows the partnership is refused with 403."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_edit_partnership(
-            request.user, self.get_partnership()
-        ):
-            raise PermissionDenied(gettext("Only the lead city's coordinators can do this."))
+        if request.user.is_authenticated:
+            self.get_partnership()
+            if not self.can_edit:
+                raise PermissionDenied(gettext("Only the lead city's coordinators can do this."))
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -93,7 +96,7 @@ class MyPartnershipDetailView(CoordinatedPartnershipMixin, DetailView):
         partnership = self.get_partnership()
         revision = self.object
         user = self.request.user
-        can_edit = can_edit_partnership(user, partnership)
+        can_edit = self.can_edit
         history = list(selectors.partnership_history(partnership))
         my_participations = list(involved_participations(user, partnership))
         context.update(selectors.page_data(revision))
@@ -189,7 +192,7 @@ class PartnershipUpdateView(EditablePartnershipMixin, PartnershipFormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             partnership = self.get_partnership()
-            if can_edit_partnership(request.user, partnership):
+            if self.can_edit:
                 self.revision = selectors.working_revision_get(partnership)
                 if self.revision.state == ReviewState.SUBMITTED:
                     messages.warning(

@@ -326,11 +326,11 @@ def test_my_partnership_page_shows_the_secretariat_message_when_sent_back(
     assert f'action="{SUBMIT}"' in content
 
 
-# Session, user, the partnership, may the person follow it; the revision with its fields,
-# objectives, areas, goals and calls; may the person edit it; the review history (revisions,
-# events); the person's participations; every participation; the partners; the practices
-# from it; the cities taking part; the cities the invite form offers.
-MY_PAGE_QUERIES = 19
+# Session, user, the partnership, may the person edit it; the revision with its fields,
+# objectives, areas, goals and calls; the review history (revisions, events); the person's
+# participations; every participation; the partners; the practices from it; the cities taking
+# part; the cities the invite form offers.
+MY_PAGE_QUERIES = 18
 
 
 @pytest.mark.parametrize("size", [1, 6])
