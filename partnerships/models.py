@@ -12,7 +12,7 @@ from cities.text import search_key
 from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
 from rvcu.fields import WebsiteField
 from rvcu.models import Illustrated
-from rvcu.revisions import Revision, RevisionQuerySet, latest_revision
+from rvcu.revisions import Document, DocumentQuerySet, Revision, RevisionQuerySet
 
 
 class PartnershipKind(models.TextChoices):
@@ -88,16 +88,10 @@ class Organisation(models.Model):
             )
 
 
-class PartnershipQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_revision__isnull=False)
-
-
-class Partnership(models.Model):
+class Partnership(Document):
     """A partnership led by a member city. Its content lives in revisions (the public sees the
     published one); the cities taking part are its participations."""
 
-    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     lead_city = models.ForeignKey(
         City, verbose_name=_("lead city"), on_delete=models.PROTECT, related_name="+"
     )
@@ -115,30 +109,15 @@ class Partnership(models.Model):
         blank=True,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    objects = PartnershipQuerySet.as_manager()
+    objects = DocumentQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Document.Meta):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.slug
 
     def get_absolute_url(self):
         return reverse("partnerships:partnership-detail", kwargs={"slug": self.slug})
-
-    def latest_revision(self):
-        return latest_revision(self)
 
 
 class ParticipationRole(models.TextChoices):

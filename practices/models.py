@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
@@ -10,7 +9,7 @@ from cities.text import localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
-from rvcu.revisions import Revision, RevisionQuerySet, latest_revision
+from rvcu.revisions import Document, DocumentQuerySet, Revision, RevisionQuerySet
 
 
 class MissionTag(models.Model):
@@ -71,10 +70,7 @@ class BudgetRange(models.TextChoices):
     OVER_1M = "over-1m", _("Over 1 million USD")
 
 
-class PracticeQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_revision__isnull=False)
-
+class PracticeQuerySet(DocumentQuerySet):
     def with_published_revision(self):
         return self.published().select_related("published_revision", "city__field")
 
@@ -89,11 +85,10 @@ class PracticeQuerySet(models.QuerySet):
         return self.filter(city__coordinators=user)
 
 
-class Practice(models.Model):
+class Practice(Document):
     """A good practice of a city. Its content lives in revisions; the public sees only the
     revision the secretariat published last."""
 
-    slug = models.SlugField(_("slug"), max_length=140, unique=True)
     city = models.ForeignKey(
         City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="practices"
     )
@@ -105,30 +100,15 @@ class Practice(models.Model):
         blank=True,
         related_name="+",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     objects = PracticeQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Document.Meta):
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.slug
 
     def get_absolute_url(self):
         return reverse("practices:practice-detail", kwargs={"slug": self.slug})
-
-    def latest_revision(self):
-        return latest_revision(self)
 
 
 class PracticeRevisionQuerySet(RevisionQuerySet):

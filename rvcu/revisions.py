@@ -22,6 +22,36 @@ from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
 
 
+class DocumentQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_revision__isnull=False)
+
+
+class Document(models.Model):
+    """Abstract: what a practice or a partnership is beside its content. A concrete document
+    adds its `published_revision` (a one-to-one field to its revision model)."""
+
+    slug = models.SlugField(gettext_lazy("slug"), max_length=140, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.slug
+
+    def latest_revision(self):
+        return latest_revision(self)
+
+
 class RevisionQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the published revision of each document."""
