@@ -1,17 +1,21 @@
 from django.urls import path
 
+from rvcu.cache import public_page
+
 from . import views
 
 app_name = "partnerships"
 
 urlpatterns = [
-    path("partnerships/", views.PartnershipListView.as_view(), name="partnership-list"),
+    path(
+        "partnerships/", public_page(views.PartnershipListView.as_view()), name="partnership-list"
+    ),
     path(
         "partnerships/<slug:slug>/",
-        views.PartnershipDetailView.as_view(),
+        public_page(views.PartnershipDetailView.as_view()),
         name="partnership-detail",
     ),
-    path("network/", views.NetworkView.as_view(), name="network"),
+    path("network/", public_page(views.NetworkView.as_view()), name="network"),
     path("my/partnerships/new/", views.PartnershipCreateView.as_view(), name="partnership-create"),
     path(
         "my/partnerships/<slug:slug>/",

@@ -4,17 +4,20 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from . import views
+from . import health, views
+from .cache import public_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # No language prefix: a load balancer probes one fixed address.
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
     path("accounts/", include("allauth.urls")),
     path("my/", views.DashboardView.as_view(), name="dashboard"),
-    path("accessibility/", views.AccessibilityView.as_view(), name="accessibility"),
+    path("accessibility/", public_page(views.AccessibilityView.as_view()), name="accessibility"),
     path("", include("cities.urls")),
     path("", include("practices.urls")),
     path("", include("partnerships.urls")),
