@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install setup translations messages lint fmt check clean
+.PHONY: run test install setup translations messages lint fmt check clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ lint: install
 fmt: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# The benchmark at network scale, on PostgreSQL with gunicorn, Redis and wrk (docs/performance.md):
+# about 10 minutes, more the first time (it builds the data). BENCH_QUICK=1 for a short run.
+bench: install translations
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles
