@@ -34,6 +34,7 @@ class MapPoint:
     x: float
     y: float
     city: object
+    href: str
 
 
 class NetworkMap:
@@ -41,9 +42,21 @@ class NetworkMap:
 
     FOCUS_WIDTH = 160  # SVG units: about 60° of longitude near the equator
 
-    def __init__(self, cities, *, focus=None):
+    def __init__(self, cities, *, focus=None, page_path=""):
+        """`page_path`: the address of the page showing the map; links to cities below it are
+        written relative to it, which keeps a map of the 400 cities of the network light."""
         self.focus = focus
-        self.points = [MapPoint(*project(city.latitude, city.longitude), city) for city in cities]
+        self.points = [self._point(city, page_path) for city in cities]
+
+    def _point(self, city, page_path):
+        x, y = project(city.latitude, city.longitude)
+        if self.focus is None:
+            # A whole-world map is at most about 1,200 pixels wide: whole units are enough.
+            x, y = round(x), round(y)
+        href = city.get_absolute_url()
+        if page_path and href.startswith(page_path) and href != page_path:
+            href = href[len(page_path) :]
+        return MapPoint(x, y, city, href)
 
     @property
     def groups(self):
@@ -71,7 +84,3 @@ class NetworkMap:
         left = min(max(x - width / 2, 0), MAP_WIDTH - width)
         top = min(max(y - height / 2, 0), MAP_HEIGHT - height)
         return f"{left:g} {top:g} {width} {height}"
-
-    @property
-    def dot_radius(self):
-        return 3.5 if self.focus else 4

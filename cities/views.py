@@ -35,7 +35,9 @@ class CityListView(FilterView):
         filterset = context["filter"]
         context["fields"] = CreativeField.objects.all()
         context["is_filtered"] = filters_in_use(filterset)
-        context["network_map"] = NetworkMap(selectors.map_cities(filterset.qs))
+        context["network_map"] = NetworkMap(
+            selectors.map_cities(filterset.qs), page_path=self.request.path
+        )
         return context
 
 

@@ -4,7 +4,7 @@ import html
 import re
 
 CARD_TITLE = re.compile(r'<h3 class="city-card__title"><a href="[^"]*">([^<]*)</a></h3>')
-MAP_DOT = re.compile(r'<a href="([^"]*)" tabindex="-1"><circle ')
+MAP_DOT = re.compile(r'<a href="([^"]*)" tabindex="-1"><title>[^<]*</title><circle ')
 
 
 def listed_names(response):

@@ -66,7 +66,6 @@ def test_network_map_without_focus_shows_whole_map():
     network_map = NetworkMap([])
 
     assert network_map.view_box == f"0 0 {MAP_WIDTH} {MAP_HEIGHT}"
-    assert network_map.dot_radius == 4
 
 
 @pytest.mark.parametrize(
@@ -100,7 +99,6 @@ def test_network_map_focus_view_box_contains_the_city(latitude, longitude):
     x, y = project(latitude, longitude)
     assert left <= x <= left + width
     assert top <= y <= top + height
-    assert network_map.dot_radius < 4
 
 
 @pytest.mark.django_db
@@ -114,3 +112,19 @@ def test_network_map_groups_points_by_field_in_field_order():
         (field.slug, [point.city for point in points]) for field, points in network_map.groups
     ]
     assert groups == [("crafts-folk-art", [crafts]), ("music", music)]
+
+
+def test_whole_map_links_cities_relative_to_the_directory_in_whole_units(krakow):
+    network_map = NetworkMap([krakow], page_path="/en/cities/")
+
+    (point,) = network_map.points
+    assert point.href == "krakow/"
+    assert isinstance(point.x, int) and isinstance(point.y, int)
+
+
+def test_close_up_keeps_decimals_and_full_links(krakow):
+    network_map = NetworkMap([krakow], focus=krakow)
+
+    (point,) = network_map.points
+    assert point.href == "/en/cities/krakow/"
+    assert (point.x, point.y) == project(krakow.latitude, krakow.longitude)

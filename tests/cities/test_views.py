@@ -296,3 +296,13 @@ def test_page_query_count_does_not_grow_with_network(
 
     assert response.status_code == 200
     assert with_five_cities == expected
+
+
+def test_directory_of_the_whole_network_stays_under_60_kilobytes(client, network):
+    """The map draws every member city on the first page: it must stay light (the
+    performance targets of docs/performance.md allow 60 KB of HTML a page)."""
+    for language in ("en", "fr"):
+        response = client.get(f"/{language}/cities/")
+
+        assert len(map_dot_links(response)) == 405
+        assert len(response.content) <= 60 * 1024
