@@ -41,6 +41,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a response served from a cache by a middleware below gets the header too.
     "csp.middleware.CSPMiddleware",
+    # Serves cached public pages before sessions and authentication (see rvcu/cache.py).
+    "rvcu.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -192,3 +194,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 
+# Whole-page cache of the public pages for visitors without a session (rvcu/cache.py), in
+# seconds; 0 turns it off.
+RVCU_PAGE_CACHE_SECONDS = env.int("RVCU_PAGE_CACHE_SECONDS", default=600)

@@ -18,3 +18,6 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = True
 # Each test starts with an empty cache (tests/conftest.py), whatever REDIS_URL says.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests run inside transactions that never commit, so the page cache would never be renewed:
+# it is off, and tests/rvcu/test_cache.py turns it on where it is tested.
+RVCU_PAGE_CACHE_SECONDS = 0
