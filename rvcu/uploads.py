@@ -13,6 +13,7 @@ from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.formats import number_format
 
 KEPT_UPLOADS_DIR = "kept-uploads"
@@ -88,6 +89,27 @@ class KeptUploadsFormMixin:
         if len(parts) < 2 or parts[0] != KEPT_UPLOADS_DIR or ".." in parts:
             return None
         return path
+
+
+def delete_expired_kept_uploads(*, now=None):
+    """Delete the kept uploads older than their token's life (nobody can use them any more);
+    returns how many files went. Run daily (`manage.py clean_kept_uploads`)."""
+    now = now or timezone.now()
+    deleted = 0
+    if not default_storage.exists(KEPT_UPLOADS_DIR):
+        return deleted
+    folders, _files = default_storage.listdir(KEPT_UPLOADS_DIR)
+    for folder in folders:
+        folder_path = f"{KEPT_UPLOADS_DIR}/{folder}"
+        for filename in default_storage.listdir(folder_path)[1]:
+            path = f"{folder_path}/{filename}"
+            age = now - default_storage.get_modified_time(path)
+            if age.total_seconds() > _MAX_AGE_SECONDS:
+                default_storage.delete(path)
+                deleted += 1
+        if default_storage.listdir(folder_path) == ([], []):
+            default_storage.delete(folder_path)
+    return deleted
 
 
 def megabytes(size):

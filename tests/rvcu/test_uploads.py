@@ -1,5 +1,7 @@
 """KeptUploadsFormMixin: a picture survives a form error, for its owner only."""
 
+import io
+import os
 import time
 
 import pytest
@@ -7,8 +9,9 @@ from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 
-from rvcu.uploads import KEPT_UPLOADS_DIR, KeptUploadsFormMixin
+from rvcu.uploads import KEPT_UPLOADS_DIR, KeptUploadsFormMixin, delete_expired_kept_uploads
 from tests.factories import image_bytes, image_upload
 
 SALT = "rvcu.kept-upload"  # rvcu.uploads._SALT
@@ -197,3 +200,26 @@ def test_kept_upload_with_prefix_uses_prefixed_names(media_root):
     )
 
     assert again.is_valid(), again.errors
+
+
+def kept_path(form):
+    return signing.loads(form.data["image_kept"], salt=SALT)["path"]
+
+
+def test_cleanup_deletes_kept_uploads_older_than_a_day_only(media_root):
+    old = kept_path(form_with_error(name="old.png"))
+    recent = kept_path(form_with_error(name="recent.png"))
+    two_days_ago = time.time() - 2 * 24 * 3600
+    os.utime(media_root / old, (two_days_ago, two_days_ago))
+
+    output = io.StringIO()
+    call_command("clean_kept_uploads", stdout=output)
+
+    assert "1 expired kept upload(s) deleted." in output.getvalue()
+    assert not (media_root / old).exists()
+    assert not (media_root / old).parent.exists(), "its empty folder goes too"
+    assert (media_root / recent).read_bytes() == image_bytes()
+
+
+def test_cleanup_without_kept_uploads_deletes_nothing(media_root):
+    assert delete_expired_kept_uploads() == 0
