@@ -1,0 +1,47 @@
+import os
+import tempfile
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rvcu.public_data import public_data_export, public_data_json
+
+
+class Command(BaseCommand):
+    help = (
+        "Write the network's public data (creative fields, mission tags, cities, published "
+        "practices and partnerships) as one JSON document. No drafts, accounts or history."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file",
+            nargs="?",
+            default="-",
+            help="where to write the document (default, or '-': standard output)",
+        )
+
+    def handle(self, *args, file, **options):
+        text = public_data_json(public_data_export())
+        if file == "-":
+            self.stdout.write(text)
+            return
+        path = Path(file)
+        try:
+            _write_whole(path, text + "\n")
+        except OSError as error:
+            raise CommandError(f"{path}: cannot write the file ({error.strerror}).") from error
+        self.stderr.write(self.style.SUCCESS(f"Public data written to {path}."))
+
+
+def _write_whole(path, text):
+    """Write `text` to `path` through a temporary file beside it, so that an interrupted
+    export never leaves a truncated document where the last good one was."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as output:
+            output.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

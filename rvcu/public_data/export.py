@@ -1,0 +1,169 @@
+"""Reading the public data out of the database, in a bounded number of queries."""
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.db.models.fields.files import FieldFile
+from django.utils import timezone
+from django_countries.fields import Country
+
+from cities.models import City, CreativeField
+from partnerships.models import OrganisationRole, Participation, Partnership
+from practices.models import ActionArea, Objective, Practice, SustainableDevelopmentGoal
+
+from .schema import (
+    ATTACHMENT_KEYS,
+    CITY_KEYS,
+    CREATIVE_FIELD_KEYS,
+    FORMAT,
+    MISSION_TAG_KEYS,
+    OPEN_CALL_KEYS,
+    ORGANISATION_KEYS,
+    ORGANISATION_ROLE_KEYS,
+    PARTICIPATION_KEYS,
+    PARTNERSHIP_KEYS,
+    PARTNERSHIP_REVISION_KEYS,
+    PRACTICE_KEYS,
+    PRACTICE_REVISION_KEYS,
+    TAG_SECTIONS,
+    VERSION,
+)
+
+# Documents are read this many at a time, each batch with its own prefetch queries.
+CHUNK_SIZE = 2000
+
+
+def public_data_export():
+    """The network's public data, as a dict of plain values ready for JSON. Every list is
+    sorted by slug (or code), so two exports of the same data differ only by `exported_at`."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": timezone.now().isoformat(timespec="seconds"),
+        "creative_fields": [
+            _values(field, CREATIVE_FIELD_KEYS) for field in CreativeField.objects.order_by("slug")
+        ],
+        "objectives": _mission_tags(Objective),
+        "action_areas": _mission_tags(ActionArea),
+        "sdgs": _mission_tags(SustainableDevelopmentGoal),
+        "cities": [_city(city) for city in City.objects.select_related("field").order_by("slug")],
+        "partnerships": [_partnership(partnership) for partnership in _published_partnerships()],
+        "practices": [_practice(practice) for practice in _published_practices()],
+    }
+
+
+def public_data_json(document):
+    """`document` as the text of the export file."""
+    return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _mission_tags(model):
+    return [_values(tag, MISSION_TAG_KEYS) for tag in model.objects.order_by("code")]
+
+
+def _city(city):
+    return {**_values(city, CITY_KEYS), "field": city.field.slug}
+
+
+def _published_practices():
+    return (
+        Practice.objects.published()
+        .select_related("city", "published_revision__partnership")
+        .prefetch_related(
+            *(f"published_revision__{name}" for name in TAG_SECTIONS),
+            "published_revision__attachments",
+        )
+        .order_by("slug")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def _practice(practice):
+    revision = practice.published_revision
+    partnership = revision.partnership
+    return {
+        **_values(practice, PRACTICE_KEYS),
+        "city": practice.city.slug,
+        "published_at": _json_value(revision.state_changed_at),
+        **_values(revision, PRACTICE_REVISION_KEYS),
+        **_tags(revision),
+        # The practice page links only to a published partnership, the only kind exported.
+        "partnership": (
+            partnership.slug if partnership and partnership.published_revision_id else None
+        ),
+        "attachments": [
+            _values(attachment, ATTACHMENT_KEYS) for attachment in revision.attachments.all()
+        ],
+    }
+
+
+def _published_partnerships():
+    return (
+        Partnership.objects.published()
+        .select_related("lead_city", "published_revision")
+        .prefetch_related(
+            *(f"published_revision__{name}" for name in TAG_SECTIONS),
+            Prefetch(
+                "published_revision__organisation_roles",
+                queryset=OrganisationRole.objects.select_related("organisation"),
+            ),
+            "published_revision__open_calls",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.taking_part()
+                .select_related("city")
+                .order_by("role", "city__slug"),
+            ),
+        )
+        .order_by("slug")
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+
+
+def _partnership(partnership):
+    revision = partnership.published_revision
+    return {
+        **_values(partnership, PARTNERSHIP_KEYS),
+        "lead_city": partnership.lead_city.slug,
+        "published_at": _json_value(revision.state_changed_at),
+        **_values(revision, PARTNERSHIP_REVISION_KEYS),
+        **_tags(revision),
+        # Only the cities taking part are public; invitations and refusals are not.
+        "cities": [
+            {"city": participation.city.slug, **_values(participation, PARTICIPATION_KEYS)}
+            for participation in partnership.participations.all()
+        ],
+        "organisations": [
+            {
+                **_values(role.organisation, ORGANISATION_KEYS),
+                **_values(role, ORGANISATION_ROLE_KEYS),
+            }
+            for role in revision.organisation_roles.all()
+        ],
+        "open_calls": [_values(call, OPEN_CALL_KEYS) for call in revision.open_calls.all()],
+    }
+
+
+def _tags(revision):
+    return {
+        name: sorted(getattr(tag, key) for tag in getattr(revision, name).all())
+        for name, (_section, key) in TAG_SECTIONS.items()
+    }
+
+
+def _values(instance, keys):
+    return {key: _json_value(getattr(instance, key)) for key in keys}
+
+
+def _json_value(value):
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    if isinstance(value, Country):
+        return value.code
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

@@ -1,0 +1,476 @@
+"""Loading a public data document into an empty database, all or nothing.
+
+Every entry is checked with its model's `full_clean` before anything is written; a bad entry
+stops the import with a message that names it (`practices[12] (slug 'x'): unknown city 'y'`),
+inside one transaction, so nothing is left behind. Practices and partnerships, which may be
+tens of thousands, are written with bulk operations: what their `save()` would compute (the
+search document, an organisation's name key) is computed here, and the uniqueness that
+`full_clean` would look up row by row is checked in memory (the database holds none of them
+yet). The database's own constraints still stand behind these checks.
+"""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, transaction
+
+from cities.models import City, CreativeField
+from cities.text import search_key
+from partnerships.models import (
+    OpenCall,
+    Organisation,
+    OrganisationRole,
+    Participation,
+    ParticipationRole,
+    Partnership,
+)
+from practices.models import (
+    ActionArea,
+    Objective,
+    Practice,
+    PracticeAttachment,
+    SustainableDevelopmentGoal,
+)
+from rvcu.review import ReviewState
+
+from .schema import (
+    ATTACHMENT_KEYS,
+    CITY_KEYS,
+    CREATIVE_FIELD_KEYS,
+    FORMAT,
+    MISSION_TAG_KEYS,
+    OPEN_CALL_KEYS,
+    ORGANISATION_KEYS,
+    ORGANISATION_ROLE_KEYS,
+    PARTICIPATION_KEYS,
+    PARTNERSHIP_KEYS,
+    PARTNERSHIP_REVISION_KEYS,
+    PRACTICE_KEYS,
+    PRACTICE_REVISION_KEYS,
+    SECTIONS,
+    TAG_SECTIONS,
+    VERSION,
+)
+
+BATCH_SIZE = 1000
+
+TAG_MODELS = {
+    "creative_fields": (CreativeField, CREATIVE_FIELD_KEYS),
+    "objectives": (Objective, MISSION_TAG_KEYS),
+    "action_areas": (ActionArea, MISSION_TAG_KEYS),
+    "sdgs": (SustainableDevelopmentGoal, MISSION_TAG_KEYS),
+}
+
+
+class PublicDataError(Exception):
+    """The document cannot be imported; the message says why, naming the bad entry."""
+
+
+@dataclass
+class PublicDataImportReport:
+    creative_fields: int
+    cities: int
+    partnerships: int
+    practices: int
+    organisations: int
+
+
+def public_data_import(*, document):
+    """Load `document` (a parsed export) into a database that holds no city, practice or
+    partnership yet. The creative fields and mission tags the migrations seeded are matched
+    by slug or code and take the texts of the document. Raises PublicDataError, and then
+    changes nothing."""
+    _check_header(document)
+    try:
+        with transaction.atomic():
+            _refuse_a_database_in_use()
+            tags = {
+                name: _load_tags(document, section, key)
+                for name, (section, key) in TAG_SECTIONS.items()
+            }
+            cities = _load_cities(document, tags["fields"])
+            partnerships, organisations = _load_partnerships(document, cities, tags)
+            practices = _load_practices(document, cities, tags, partnerships)
+    except DatabaseError as error:
+        raise PublicDataError(f"the database refused the data: {error}") from error
+    return PublicDataImportReport(
+        creative_fields=len(document["creative_fields"]),
+        cities=len(cities),
+        partnerships=len(partnerships),
+        practices=practices,
+        organisations=organisations,
+    )
+
+
+def _check_header(document):
+    if not isinstance(document, dict):
+        raise PublicDataError("the file does not hold a JSON object")
+    if document.get("format") != FORMAT:
+        raise PublicDataError(
+            f"not an RVCU public data file: its format is {document.get('format')!r}, "
+            f"expected '{FORMAT}'"
+        )
+    if document.get("version") != VERSION:
+        raise PublicDataError(
+            f"unknown version {document.get('version')!r} of the format "
+            f"(this portal reads version {VERSION})"
+        )
+    for section in SECTIONS:
+        if section not in document:
+            raise PublicDataError(f"missing key '{section}'")
+        if not isinstance(document[section], list):
+            raise PublicDataError(f"'{section}' is not a list")
+
+
+def _refuse_a_database_in_use():
+    counts = {
+        "cities": City.objects.count(),
+        "practices": Practice.objects.count(),
+        "partnerships": Partnership.objects.count(),
+    }
+    held = [f"{count} {name}" for name, count in counts.items() if count]
+    if held:
+        raise PublicDataError(
+            f"the database already holds {', '.join(held)}: the public data is imported only "
+            "into a database just migrated, with no city, practice or partnership yet"
+        )
+
+
+def _load_tags(document, section, key):
+    """The rows of a tag model by slug or code: those seeded, updated from the document, and
+    those the document adds."""
+    model, keys = TAG_MODELS[section]
+    known = {getattr(tag, key): tag for tag in model.objects.all()}
+    seen = set()
+    for label, entry in _entries(document, section, key):
+        with _about(label):
+            values = _pick(entry, keys)
+            tag = known.get(values[key]) if isinstance(values[key], str) else None
+            tag = tag or model()
+            for name, value in values.items():
+                setattr(tag, name, value)
+            tag.full_clean()
+            _refuse_twice(seen, getattr(tag, key), key)
+            seen.add(getattr(tag, key))
+            tag.save()
+            known[getattr(tag, key)] = tag
+    return known
+
+
+def _load_cities(document, fields):
+    """Cities are few: each is saved on its own, so City.save() derives its region and
+    search text, and full_clean checks uniqueness against the ones saved before it."""
+    cities = {}
+    for label, entry in _entries(document, "cities"):
+        with _about(label):
+            values = _pick(entry, (*CITY_KEYS, "field"))
+            field = _lookup(fields, values.pop("field"), CreativeField)
+            city = City(field=field, **values)
+            city.full_clean()
+            city.save()
+            cities[city.slug] = city
+    return cities
+
+
+def _load_partnerships(document, cities, tags):
+    """The published partnerships by slug, and the number of organisations created."""
+    batch = _Batch(Partnership)
+    organisations = _OrganisationPool()
+    partnerships = {}
+    for label, entry in _entries(document, "partnerships"):
+        with _about(label):
+            values = _pick(entry, (*PARTNERSHIP_KEYS, "lead_city"))
+            lead_city = _lookup(cities, values.pop("lead_city"), City)
+            partnership = _document(Partnership, values, partnerships, lead_city=lead_city)
+            revision = _published_revision(
+                batch, partnership, entry, PARTNERSHIP_REVISION_KEYS, tags
+            )
+            batch.rows[Participation].extend(_participations(entry, partnership, cities))
+            batch.rows[OrganisationRole].extend(
+                _organisation_roles(entry, revision, organisations, label)
+            )
+            batch.rows[OpenCall].extend(_open_calls(entry, revision))
+            partnerships[partnership.slug] = partnership
+    organisations.write()
+    batch.write()
+    return partnerships, len(organisations.created)
+
+
+def _load_practices(document, cities, tags, partnerships):
+    """The number of practices created."""
+    batch = _Batch(Practice)
+    practices = {}
+    for label, entry in _entries(document, "practices"):
+        with _about(label):
+            values = _pick(entry, (*PRACTICE_KEYS, "city", "partnership"))
+            city = _lookup(cities, values.pop("city"), City)
+            partnership_slug = values.pop("partnership")
+            practice = _document(Practice, values, practices, city=city)
+            revision = _published_revision(batch, practice, entry, PRACTICE_REVISION_KEYS, tags)
+            if partnership_slug is not None:
+                revision.partnership = _lookup(partnerships, partnership_slug, Partnership)
+            batch.rows[PracticeAttachment].extend(_attachments(entry, revision))
+            practices[practice.slug] = practice
+    batch.write()
+    return len(practices)
+
+
+def _document(model, values, taken, **parents):
+    """A new practice or partnership from `values`, its slug not `taken`."""
+    document = model(**parents, **values)
+    _check(document, exclude=[*parents, "created_by", "published_revision"])
+    if document.created_at is None:
+        raise PublicDataError("created_at: a date is needed")
+    _refuse_twice(taken, document.slug, "slug")
+    return document
+
+
+def _published_revision(batch, document, entry, keys, tags):
+    """The document's published revision, number 1, added to `batch` with its tags."""
+    model = batch.revision_model
+    values = _pick(entry, (*keys, "published_at"))
+    revision = model(
+        **{model.document_field: document},
+        number=1,
+        state=ReviewState.PUBLISHED,
+        state_changed_at=values.pop("published_at"),
+        **values,
+    )
+    _check(revision, exclude=[model.document_field, "author", "partnership"])
+    # What Revision.save() stores; bulk_create does not call save().
+    revision.search_document = search_key(
+        " ".join(getattr(revision, name) or "" for name in model.searched_texts)
+    )
+    batch.add(document, revision)
+    for name in TAG_SECTIONS:
+        with _about(name):
+            values = _list(entry, name)
+            chosen = [_lookup(tags[name], value, _tag_model(name)) for value in values]
+            if len(set(values)) < len(values):
+                raise PublicDataError("a tag is listed twice")
+        batch.tags.extend((revision, name, tag) for tag in chosen)
+    return revision
+
+
+def _participations(entry, partnership, cities):
+    participations = {}
+    for index, item in enumerate(_list(entry, "cities")):
+        with _about(f"cities[{index}]"):
+            values = _pick(item, ("city", *PARTICIPATION_KEYS))
+            city = _lookup(cities, values.pop("city"), City)
+            _refuse_twice(participations, city.slug, "city")
+            participation = Participation(partnership=partnership, city=city, **values)
+            _check(participation, exclude=["partnership", "city", "invited_by", "answered_by"])
+            participations[city.slug] = participation
+    leads = [slug for slug, item in participations.items() if item.role == ParticipationRole.LEAD]
+    if leads != [partnership.lead_city.slug]:
+        raise PublicDataError(
+            f"'cities' must list the lead city '{partnership.lead_city.slug}' once with the "
+            f"role '{ParticipationRole.LEAD}', and no other city with that role"
+        )
+    return participations.values()
+
+
+def _organisation_roles(entry, revision, organisations, label):
+    roles = []
+    for index, item in enumerate(_list(entry, "organisations")):
+        with _about(f"organisations[{index}]"):
+            values = _pick(item, (*ORGANISATION_KEYS, *ORGANISATION_ROLE_KEYS))
+            organisation = organisations.get(
+                {key: values.pop(key) for key in ORGANISATION_KEYS},
+                label=f"{label}: organisations[{index}]",
+            )
+            if any(role.organisation is organisation for role in roles):
+                raise PublicDataError(f"'{organisation.name}' is listed twice")
+            role = OrganisationRole(revision=revision, organisation=organisation, **values)
+            _check(role, exclude=["revision", "organisation"])
+            roles.append(role)
+    return roles
+
+
+def _open_calls(entry, revision):
+    calls = []
+    for index, item in enumerate(_list(entry, "open_calls")):
+        with _about(f"open_calls[{index}]"):
+            call = OpenCall(revision=revision, **_pick(item, OPEN_CALL_KEYS))
+            _check(call, exclude=["revision"])
+            calls.append(call)
+    return calls
+
+
+def _attachments(entry, revision):
+    attachments = []
+    for index, item in enumerate(_list(entry, "attachments")):
+        with _about(f"attachments[{index}]"):
+            attachment = PracticeAttachment(revision=revision, **_pick(item, ATTACHMENT_KEYS))
+            _check(attachment, exclude=["revision"])
+            attachments.append(attachment)
+    return attachments
+
+
+class _Batch:
+    """Documents of one model, their published revisions, tags and the rows hanging from the
+    revisions, written in bulk once every entry has been checked."""
+
+    def __init__(self, document_model):
+        self.document_model = document_model
+        self.revision_model = document_model._meta.get_field("published_revision").related_model
+        self.documents = []
+        self.revisions = []
+        self.tags = []  # (revision, relation name, tag)
+        self.rows = defaultdict(list)  # model -> rows, written in this order
+
+    def add(self, document, revision):
+        self.documents.append(document)
+        self.revisions.append(revision)
+
+    def write(self):
+        # bulk_create stamps auto_now_add dates with the time of the import: the documents'
+        # own creation dates are put back afterwards.
+        created_at = [document.created_at for document in self.documents]
+        self.document_model.objects.bulk_create(self.documents, batch_size=BATCH_SIZE)
+        self.revision_model.objects.bulk_create(self.revisions, batch_size=BATCH_SIZE)
+        for document, revision, created in zip(
+            self.documents, self.revisions, created_at, strict=True
+        ):
+            document.published_revision = revision
+            document.created_at = created
+        self.document_model.objects.bulk_update(
+            self.documents, ["published_revision", "created_at"], batch_size=BATCH_SIZE
+        )
+        self._write_tags()
+        for model, rows in self.rows.items():
+            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+    def _write_tags(self):
+        through_rows = defaultdict(list)
+        for revision, name, tag in self.tags:
+            relation = self.revision_model._meta.get_field(name)
+            through = relation.remote_field.through
+            through_rows[through].append(
+                through(
+                    **{
+                        f"{relation.m2m_field_name()}_id": revision.pk,
+                        f"{relation.m2m_reverse_field_name()}_id": tag.pk,
+                    }
+                )
+            )
+        for through, rows in through_rows.items():
+            through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+
+
+class _OrganisationPool:
+    """The partner organisations named in the document, one per name (case and accents
+    ignored) and country, as the portal keeps them (partnerships.services.organisation_for).
+    Rows left in the database are reused, with the sector and website of the document."""
+
+    def __init__(self):
+        self.by_key = {
+            (organisation.name_key, organisation.country.code): organisation
+            for organisation in Organisation.objects.all()
+        }
+        self.described_in = {}
+        self.created = []
+        self.changed = []
+
+    def get(self, values, *, label):
+        candidate = Organisation(**values)
+        # Not full_clean: Organisation.clean() looks for duplicates in the database, one query
+        # per organisation; the pool finds them in memory.
+        candidate.clean_fields(exclude=["name_key"])
+        candidate.name = " ".join(candidate.name.split())
+        key = (Organisation.key_of(candidate.name), candidate.country.code)
+        organisation = self.by_key.get(key)
+        if key in self.described_in:
+            if (organisation.sector, organisation.website) != (
+                candidate.sector,
+                candidate.website,
+            ):
+                raise PublicDataError(
+                    f"'{candidate.name}' ({key[1]}) has another sector or website in "
+                    f"{self.described_in[key]}"
+                )
+            return organisation
+        self.described_in[key] = label
+        if organisation is None:
+            candidate.name_key = key[0]
+            self.by_key[key] = candidate
+            self.created.append(candidate)
+            return candidate
+        if (organisation.sector, organisation.website) != (candidate.sector, candidate.website):
+            organisation.sector, organisation.website = candidate.sector, candidate.website
+            self.changed.append(organisation)
+        return organisation
+
+    def write(self):
+        Organisation.objects.bulk_create(self.created, batch_size=BATCH_SIZE)
+        Organisation.objects.bulk_update(self.changed, ["sector", "website"], batch_size=BATCH_SIZE)
+
+
+@contextmanager
+def _about(label):
+    """Problems raised inside are about the entry `label`."""
+    try:
+        yield
+    except ValidationError as error:
+        raise PublicDataError(f"{label}: {_describe(error)}") from error
+    except PublicDataError as error:
+        raise PublicDataError(f"{label}: {error}") from error
+
+
+def _describe(error):
+    if not hasattr(error, "error_dict"):
+        return " ".join(error.messages)
+    return "; ".join(
+        " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
+        for name, messages in error.message_dict.items()
+    )
+
+
+def _entries(document, section, key="slug"):
+    for index, entry in enumerate(document[section]):
+        label = f"{section}[{index}]"
+        if isinstance(entry, dict) and isinstance(entry.get(key), str):
+            label = f"{label} ({key} '{entry[key]}')"
+        yield label, entry
+
+
+def _pick(entry, keys):
+    if not isinstance(entry, dict):
+        raise PublicDataError("not a JSON object")
+    missing = [key for key in keys if key not in entry]
+    if missing:
+        raise PublicDataError(f"missing key {', '.join(repr(key) for key in missing)}")
+    return {key: entry[key] for key in keys}
+
+
+def _list(entry, key):
+    value = _pick(entry, [key])[key]
+    if not isinstance(value, list):
+        raise PublicDataError(f"'{key}' is not a list")
+    return value
+
+
+def _lookup(known, value, model):
+    try:
+        return known[value]
+    except (KeyError, TypeError):
+        raise PublicDataError(f"unknown {model._meta.verbose_name} {value!r}") from None
+
+
+def _refuse_twice(taken, value, key):
+    if value in taken:
+        raise PublicDataError(f"the {key} {value!r} is listed twice")
+
+
+def _check(instance, *, exclude):
+    """full_clean without the uniqueness and constraint checks that query the database for
+    each row (slugs are checked in memory; foreign keys in `exclude` point to rows the
+    import holds)."""
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _tag_model(name):
+    return TAG_MODELS[TAG_SECTIONS[name][0]][0]
