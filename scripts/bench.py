@@ -120,6 +120,12 @@ class WrkResult:
     def connection_errors(self):
         return self.connect_errors + self.read_errors + self.write_errors
 
+    def errors_text(self):
+        return (
+            f"{self.non_2xx} non-2xx, {self.connect_errors}/{self.read_errors}/"
+            f"{self.write_errors} connect/read/write errors, {self.timeouts} timeouts"
+        )
+
 
 @dataclass
 class PageResult:
@@ -244,8 +250,7 @@ def check_targets(pages, baseline, css_js_gzip_bytes, loads):
         checks.append(
             Check(
                 f"load, {load.name}: no non-2xx answer, connection error or timeout",
-                f"{load.wrk.non_2xx} non-2xx, {load.wrk.connection_errors} connection errors, "
-                f"{load.wrk.timeouts} timeouts",
+                load.wrk.errors_text(),
                 errors == 0,
             )
         )
@@ -274,6 +279,15 @@ def database_marker(plan, generator_digest):
         f"rvcu-bench practices={plan.practices} partnerships={plan.partnerships} "
         f"seed={plan.seed} generator={generator_digest}"
     )
+
+
+def gunicorn_log_summary(log):
+    """Worker restarts and the warning or error lines in gunicorn's log (access lines left out)."""
+    restarts = len(re.findall(r"Autorestarting worker", log))
+    problems = [
+        line for line in log.splitlines() if re.search(r"\] \[(WARNING|ERROR|CRITICAL)\]", line)
+    ]
+    return restarts, problems
 
 
 def kb(size):
@@ -642,7 +656,7 @@ def wrk(port, paths, workdir, *, threads, connections, seconds):
     return parse_wrk_output(output)
 
 
-def machine():
+def machine(load_at_start):
     memory = re.search(r"MemTotal:\s+(\d+) kB", Path("/proc/meminfo").read_text())
     cpu = re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
     from django.db import connection
@@ -658,16 +672,31 @@ def machine():
         "system": f"{platform.system()} {platform.release()}",
         "PostgreSQL": postgres,
         "Python / Django": f"{platform.python_version()} / {django.get_version()}",
+        # The machine may be shared: a busy one makes every figure worse.
+        "load average (1 min)": f"{load_at_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end",
     }
 
 
-def report(plan, context, pages, baseline, css_js, loads, checks):
+def data_figures():
+    from cities.models import City
+    from partnerships.models import Partnership
+    from practices.models import Practice
+
+    return (
+        f"{City.objects.count()} cities, {Practice.objects.published().count()} published "
+        f"practices, {Partnership.objects.published().count()} published partnerships"
+    )
+
+
+def report(plan, context, run, checks):
     """The tables, in Markdown, as printed and as written into docs/performance.md."""
+    pages, baseline, loads = run.pages, run.baseline, run.loads
     lines = [
         f"Last run: {context['date']}, {context['minutes']} minutes"
-        f"{' (quick run)' if plan.quick else ''}. Data: the 405 member cities, "
-        f"{plan.practices} practices and {plan.partnerships} partnerships (seed {plan.seed}), "
-        f"database {context['database']}. gunicorn: {context['gunicorn']}.",
+        f"{' (quick run)' if plan.quick else ''}. Data: {context['data']} (generated with "
+        f"--practices {plan.practices} --partnerships {plan.partnerships} --seed {plan.seed}; "
+        f"database {context['database']}). gunicorn: {context['gunicorn']}.",
         "",
         markdown_table(["machine", ""], context["machine"].items()),
         "",
@@ -699,7 +728,7 @@ def report(plan, context, pages, baseline, css_js, loads, checks):
         )
     rows.append(
         [
-            "baseline: static file",
+            baseline.name,
             f"`{baseline.path}`",
             "",
             kb(baseline.html_bytes),
@@ -716,7 +745,11 @@ def report(plan, context, pages, baseline, css_js, loads, checks):
     headers = ["page", "path", "queries", "HTML KB", "gzip KB", "miss median", "miss p95"]
     headers += ["HTTP first", "HTTP median", "HTTP p95", "rps", "x baseline"]
     lines += [markdown_table(headers, rows), ""]
-    lines += [f"Our own CSS and JS (static/css, static/js), gzip-compressed: {kb(css_js)} KB.", ""]
+    lines += [
+        "Our own CSS and JS (static/css, static/js), gzip-compressed: "
+        f"{kb(run.css_js_gzip_bytes)} KB.",
+        "",
+    ]
     lines += [
         "### Load",
         "",
@@ -734,13 +767,13 @@ def report(plan, context, pages, baseline, css_js, loads, checks):
             ms(load.wrk.latency_p90_ms),
             ms(load.wrk.latency_p99_ms),
             load.wrk.non_2xx,
-            load.wrk.connection_errors,
+            f"{load.wrk.connect_errors}/{load.wrk.read_errors}/{load.wrk.write_errors}",
             load.wrk.timeouts,
         ]
         for load in loads
     ]
     load_headers = ["scenario", "paths", "requests", "rps", "p50", "p90", "p99", "non-2xx"]
-    load_headers += ["connection errors", "timeouts"]
+    load_headers += ["connect/read/write errors", "timeouts"]
     lines += [markdown_table(load_headers, load_rows), ""]
     failed = sum(not check.passed for check in checks)
     lines += [
@@ -805,13 +838,22 @@ def parse_arguments():
     return plan, arguments
 
 
-def main():
-    plan, arguments = parse_arguments()
-    # A `kill` ends the run through the same `finally` as Ctrl-C: gunicorn is stopped.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    workdir = Path(tempfile.mkdtemp(prefix="rvcu-bench-"))
-    static_root = workdir / "static"
-    env = {
+@dataclass
+class Run:
+    """What one run measured."""
+
+    reused_database: bool
+    pages: list[PageResult]
+    baseline: PageResult
+    loads: list[LoadResult]
+    css_js_gzip_bytes: int
+    workers: int
+    gunicorn_log: str
+
+
+def bench_environment(plan, arguments, workdir):
+    """The environment of gunicorn and of every manage.py command: production settings."""
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "rvcu.settings.production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -820,33 +862,35 @@ def main():
         "DJANGO_SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": f"{arguments.postgres}/{plan.database}",
         "REDIS_URL": f"redis://127.0.0.1:{arguments.redis_port}/{arguments.redis_db}",
-        "DJANGO_STATIC_ROOT": str(static_root),
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "DJANGO_MEDIA_ROOT": str(Path(tempfile.gettempdir()) / "rvcu-bench-media" / plan.database),
         "DJANGO_LOG_LEVEL": "WARNING",
     }
-    gunicorn = None
+
+
+def measure(plan, arguments, workdir):
+    env = bench_environment(plan, arguments, workdir)
+    reused = prepare_database(plan, env, arguments.postgres, arguments.rebuild)
+    say("collecting static files")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    ensure_redis(arguments.redis_port)
+
+    start_django(env)
+    pages, load_paths = choose_pages(plan.seed)
+    say(f"in-process, every cache a dummy: {len(pages)} pages × {plan.render_samples}")
+    measure_in_process(pages, plan.render_samples)
+
+    baseline_file = Path(env["DJANGO_STATIC_ROOT"]) / BASELINE_NAME
+    baseline_file.write_bytes(median_page(pages).html)
+    baseline = PageResult("baseline: static file", f"/static/{BASELINE_NAME}")
+    baseline.html_bytes = baseline_file.stat().st_size
+
+    redis_command(arguments.redis_port, f"SELECT {arguments.redis_db}", "FLUSHDB")
+    say(f"starting gunicorn on 127.0.0.1:{arguments.port}: {' '.join(gunicorn_command(0))}")
+    log_path = workdir / "gunicorn.log"
+    gunicorn = start_gunicorn(arguments.port, env, log_path)
     try:
-        reused = prepare_database(plan, env, arguments.postgres, arguments.rebuild)
-        say("collecting static files")
-        manage(env, "collectstatic", "--noinput", "--verbosity", "0")
-        ensure_redis(arguments.redis_port)
-
-        start_django(env)
-        pages, load_paths = choose_pages(plan.seed)
-        say(f"in-process, every cache a dummy: {len(pages)} pages × {plan.render_samples}")
-        measure_in_process(pages, plan.render_samples)
-        css_js = own_css_js_gzip_bytes()
-
-        reference = median_page(pages)
-        (static_root / BASELINE_NAME).write_bytes(reference.html)
-        baseline = PageResult("baseline", f"/static/{BASELINE_NAME}")
-        baseline.html_bytes = (static_root / BASELINE_NAME).stat().st_size
-
-        redis_command(arguments.redis_port, f"SELECT {arguments.redis_db}", "FLUSHDB")
-        say(f"starting gunicorn on 127.0.0.1:{arguments.port}: {' '.join(gunicorn_command(0))}")
-        gunicorn = start_gunicorn(arguments.port, env, workdir / "gunicorn.log")
         workers = gunicorn_workers(gunicorn)
-
         say(f"over HTTP: {len(pages)} pages and the baseline × {plan.http_samples + 1}")
         measure_http(arguments.port, [*pages, baseline], plan.http_samples)
 
@@ -879,26 +923,47 @@ def main():
                 seconds=plan.load_seconds,
             )
             loads.append(LoadResult(name, descriptions[name], result))
-            say(
-                f"  {result.rps:.0f} requests/s, p99 {ms(result.latency_p99_ms)} ms, "
-                f"{result.non_2xx} non-2xx, {result.connection_errors + result.timeouts} errors"
-            )
+            say(f"  {result.rps:.0f} requests/s, {result.errors_text()}")
     finally:
-        if gunicorn is not None:
-            stop_gunicorn(gunicorn)
-            say("gunicorn stopped")
+        stop_gunicorn(gunicorn)
+        say("gunicorn stopped")
+    return Run(
+        reused_database=reused,
+        pages=pages,
+        baseline=baseline,
+        loads=loads,
+        css_js_gzip_bytes=own_css_js_gzip_bytes(),
+        workers=workers,
+        gunicorn_log=log_path.read_text(errors="replace"),
+    )
+
+
+def main():
+    plan, arguments = parse_arguments()
+    # A `kill` ends the run through the same `finally` as Ctrl-C: gunicorn is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    load_at_start = os.getloadavg()[0]
+    workdir = Path(tempfile.mkdtemp(prefix="rvcu-bench-"))
+    try:
+        run = measure(plan, arguments, workdir)
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
+    restarts, problems = gunicorn_log_summary(run.gunicorn_log)
+    for line in problems[-20:]:
+        print(f"gunicorn: {line}")
+    uses_config = (ROOT / "gunicorn.conf.py").exists()
     context = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "minutes": f"{(time.monotonic() - STARTED) / 60:.1f}",
-        "database": f"{plan.database}, {'reused' if reused else 'built in this run'}",
-        "gunicorn": f"{workers} workers"
-        + (", gunicorn.conf.py" if (ROOT / "gunicorn.conf.py").exists() else ""),
-        "machine": machine(),
+        "database": f"{plan.database}, {'reused' if run.reused_database else 'built in this run'}",
+        "gunicorn": f"{run.workers} workers{' (gunicorn.conf.py)' if uses_config else ''}, "
+        f"{restarts} worker restarts, {len(problems)} warning or error lines in its log",
+        "machine": machine(load_at_start),
+        "data": data_figures(),
     }
-    checks = check_targets(pages, baseline.wrk, css_js, loads)
-    text = report(plan, context, pages, baseline, css_js, loads, checks)
+    checks = check_targets(run.pages, run.baseline.wrk, run.css_js_gzip_bytes, run.loads)
+    text = report(plan, context, run, checks)
     print()
     print(text)
     if arguments.doc:

@@ -194,3 +194,25 @@ def test_database_marker_names_the_data():
 
     assert marker == "rvcu-bench practices=20000 partnerships=3000 seed=2026 generator=abc123"
     assert bench.database_marker(plan, "def456") != marker
+
+
+def test_errors_text_names_each_kind_of_error():
+    result = bench.parse_wrk_output(WRK_OUTPUT)
+
+    assert result.errors_text() == "2 non-2xx, 1/3/0 connect/read/write errors, 4 timeouts"
+
+
+def test_gunicorn_log_summary_counts_restarts_and_keeps_problems():
+    log = (
+        "[2026-11-30 05:00:00 +0000] [12] [INFO] Booting worker with pid: 12\n"
+        '127.0.0.1 - - [30/Nov/2026:05:00:01 +0000] "GET /en/ HTTP/1.1" 200 8900 "-" "-" 1500\n'
+        "[2026-11-30 05:00:02 +0000] [12] [INFO] Autorestarting worker after current request.\n"
+        "[2026-11-30 05:00:03 +0000] [10] [CRITICAL] WORKER TIMEOUT (pid:13)\n"
+        "[2026-11-30 05:00:04 +0000] [14] [INFO] Autorestarting worker after current request.\n"
+        '127.0.0.1 - - [30/Nov/2026:05:00:05 +0000] "GET /en/?q=[ERROR] HTTP/1.1" 200 1 "-" 1\n'
+    )
+
+    restarts, problems = bench.gunicorn_log_summary(log)
+
+    assert restarts == 2
+    assert problems == ["[2026-11-30 05:00:03 +0000] [10] [CRITICAL] WORKER TIMEOUT (pid:13)"]
