@@ -1,6 +1,7 @@
 """Settings shared by every environment, read from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -153,22 +154,24 @@ CSRF_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
 
-def _origin(url):
-    """The scheme and host of an absolute URL ("https://cdn.example.org"), or None."""
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else None
+def _host_of(url):
+    """["https://cdn.example.org"] for an absolute URL, [] for a path on this site."""
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.netloc else []
 
 
-_FILES_FROM = list(dict.fromkeys([SELF, *filter(None, map(_origin, (STATIC_URL, MEDIA_URL)))]))
+# Uploads are people's files: their host is allowed for images only, never for scripts or styles.
+_STATIC_FROM = [SELF, *_host_of(STATIC_URL)]
+_IMAGES_FROM = list(dict.fromkeys([*_STATIC_FROM, *_host_of(MEDIA_URL)]))
 # No inline script or style anywhere (templates use classes and SVG presentation attributes),
 # and nothing from another host but the static and media addresses above.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": _FILES_FROM,
-        "style-src": _FILES_FROM,
-        "img-src": _FILES_FROM,
-        "font-src": _FILES_FROM,
+        "script-src": _STATIC_FROM,
+        "style-src": _STATIC_FROM,
+        "img-src": _IMAGES_FROM,
+        "font-src": _STATIC_FROM,
         "form-action": [SELF],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],

@@ -180,7 +180,7 @@ def test_cache_is_in_memory_without_redis_url(tmp_path):
     assert found["cache"]["KEY_PREFIX"] == "rvcu"
 
 
-def test_policy_allows_static_and_media_files_from_their_own_hosts(tmp_path):
+def test_policy_allows_static_files_and_uploaded_images_from_their_own_hosts(tmp_path):
     found = run_django(
         CACHES_AND_POLICY,
         tmp_path,
@@ -188,9 +188,11 @@ def test_policy_allows_static_and_media_files_from_their_own_hosts(tmp_path):
         DJANGO_MEDIA_URL="https://media.example-storage.org/rvcu-media/",
     )
 
-    files = ["'self'", "https://static.example-cdn.org", "https://media.example-storage.org"]
-    assert found["policy"]["img-src"] == files
-    assert found["policy"]["script-src"] == files
+    static = ["'self'", "https://static.example-cdn.org"]
+    assert found["policy"]["script-src"] == static
+    assert found["policy"]["style-src"] == static
+    assert found["policy"]["font-src"] == static
+    assert found["policy"]["img-src"] == [*static, "https://media.example-storage.org"]
     assert found["policy"]["default-src"] == ["'self'"]
     assert found["policy"]["form-action"] == ["'self'"]
 
