@@ -160,17 +160,21 @@ def _load_tags(document, section, key):
 
 
 def _load_cities(document, fields):
-    """Cities are few: each is saved on its own, so City.save() derives its region and
-    search text, and full_clean checks uniqueness against the ones saved before it."""
+    """Cities are few: each is saved on its own, so that City.save() derives its region and
+    search text."""
     cities = {}
+    names = set()
     for label, entry in _entries(document, "cities"):
         with _about(label):
             values = _pick(entry, (*CITY_KEYS, "field"))
             field = _lookup(fields, values.pop("field"), CreativeField)
             city = City(field=field, **values)
-            city.full_clean()
+            _check(city, exclude=["field"])
+            _refuse_twice(cities, city.slug, "slug")
+            _refuse_twice(names, (city.name, city.country.code), "city (name, country)")
             city.save()
             cities[city.slug] = city
+            names.add((city.name, city.country.code))
     return cities
 
 

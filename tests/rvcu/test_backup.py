@@ -268,7 +268,7 @@ def test_export_to_a_file_leaves_no_temporary_file(small_network, tmp_path):
     path = tmp_path / "exports" / "network.json"
     path.parent.mkdir()
 
-    call_command("export_public_data", str(path), stderr=io.StringIO())
+    call_command("export_public_data", str(path), stdout=io.StringIO())
 
     assert without_date(json.loads(path.read_text(encoding="utf-8"))) == without_date(
         export_document()
@@ -526,9 +526,13 @@ BAD_FILES = {
         "practices[1] (slug 'music-in-the-libraries'): the slug 'music-in-the-libraries' is "
         "listed twice",
     ),
-    "duplicate city": (
+    "duplicate city slug": (
         _set(["cities", 2, "slug"], "krakow"),
-        "cities[2] (slug 'krakow'): slug: City with this Slug already exists.",
+        "cities[2] (slug 'krakow'): the slug 'krakow' is listed twice",
+    ),
+    "same city twice": (
+        lambda document: document["cities"][2].update(name="Kraków", country="PL"),
+        "cities[2] (slug 'montreal'): the city (name, country) ('Kraków', 'PL') is listed twice",
     ),
     "lead city not taking part": (
         _drop(["partnerships", 0, "cities", 0]),

@@ -1,5 +1,3 @@
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -31,17 +29,16 @@ class Command(BaseCommand):
             _write_whole(path, text + "\n")
         except OSError as error:
             raise CommandError(f"{path}: cannot write the file ({error.strerror}).") from error
-        self.stderr.write(self.style.SUCCESS(f"Public data written to {path}."))
+        self.stdout.write(self.style.SUCCESS(f"Public data written to {path}."))
 
 
 def _write_whole(path, text):
     """Write `text` to `path` through a temporary file beside it, so that an interrupted
     export never leaves a truncated document where the last good one was."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.")
+    partial = path.with_name(f".{path.name}.partial")
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as output:
-            output.write(text)
-        os.replace(temporary, path)
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
         raise
