@@ -39,6 +39,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -48,6 +49,8 @@ DOC_PATH = ROOT / "docs" / "performance.md"
 DOC_START = "<!-- bench:start (written by scripts/bench.py; edit above this line) -->"
 DOC_END = "<!-- bench:end -->"
 GENERATOR_PATH = ROOT / "rvcu" / "management" / "commands" / "generate_benchmark_data.py"
+# The generator's code: when it changes, the data it makes may change, so the database is rebuilt.
+GENERATOR_SOURCES = [GENERATOR_PATH, ROOT / "rvcu" / "benchmark_data.py"]
 BASELINE_NAME = "bench-baseline.html"
 
 MAX_QUERIES = 10
@@ -59,6 +62,8 @@ MIN_BASELINE_RATIO = 0.5
 HTML_GZIP_LEVEL = 6
 # wrk's default of 2 s would count a slow answer under 100 connections as an error.
 WRK_TIMEOUT = "10s"
+# Longer than gunicorn's own timeout (30 s), which answers first.
+HTTP_TIMEOUT = 60
 
 
 @dataclass
@@ -74,6 +79,8 @@ class Plan:
     http_samples: int
     wrk_seconds: int
     load_seconds: int
+    # Seconds of samples per page at most: a page that takes seconds must not stretch the run.
+    sample_budget: int
     wrk_connections: int = 16
     load_connections: int = 100
     wrk_threads: int = 2
@@ -87,6 +94,7 @@ FULL = {
     "http_samples": 30,
     "wrk_seconds": 10,
     "load_seconds": 60,
+    "sample_budget": 20,
 }
 QUICK = {
     "database": "rvcu_bench_quick",
@@ -96,6 +104,7 @@ QUICK = {
     "http_samples": 10,
     "wrk_seconds": 3,
     "load_seconds": 10,
+    "sample_budget": 5,
 }
 
 
@@ -120,6 +129,10 @@ class WrkResult:
     def connection_errors(self):
         return self.connect_errors + self.read_errors + self.write_errors
 
+    @property
+    def errors(self):
+        return self.non_2xx + self.connection_errors + self.timeouts
+
     def errors_text(self):
         return (
             f"{self.non_2xx} non-2xx, {self.connect_errors}/{self.read_errors}/"
@@ -138,6 +151,7 @@ class PageResult:
     render_ms: list[float] = field(default_factory=list)
     http_first_ms: float = 0.0
     http_ms: list[float] = field(default_factory=list)
+    http_error: str = ""
     wrk: WrkResult | None = None
     html: bytes = field(default=b"", repr=False)
 
@@ -200,7 +214,11 @@ def median_page(pages):
 
 def check_targets(pages, baseline, css_js_gzip_bytes, loads):
     """One Check per target and page (or load scenario)."""
-    checks = []
+    checks = [
+        Check(f"{page.name}: answers 200 over HTTP", page.http_error, False)
+        for page in pages
+        if page.http_error
+    ]
     for page in pages:
         checks.append(
             Check(
@@ -246,15 +264,33 @@ def check_targets(pages, baseline, css_js_gzip_bytes, loads):
         )
     )
     for load in loads:
-        errors = load.wrk.non_2xx + load.wrk.connection_errors + load.wrk.timeouts
         checks.append(
             Check(
                 f"load, {load.name}: no non-2xx answer, connection error or timeout",
                 load.wrk.errors_text(),
-                errors == 0,
+                load.wrk.errors == 0,
             )
         )
     return checks
+
+
+def timed_samples(fetch, count, budget_seconds, clock=time.perf_counter):
+    """Milliseconds of up to `count` calls of `fetch`: at least one, fewer once they have taken
+    `budget_seconds` together."""
+    times = []
+    begun = clock()
+    while len(times) < count and (not times or clock() - begun < budget_seconds):
+        started = clock()
+        fetch()
+        times.append((clock() - started) * 1000)
+    return times
+
+
+def median_and_p95(values):
+    """The median and 95th percentile, as table cells ('-' when nothing was measured)."""
+    if not values:
+        return "-", "-"
+    return ms(statistics.median(values)), ms(percentile(values, 95))
 
 
 def markdown_table(headers, rows):
@@ -331,7 +367,11 @@ def generator_digest():
             f"{GENERATOR_PATH.relative_to(ROOT)} is missing: the benchmark needs "
             "manage.py generate_benchmark_data."
         )
-    return hashlib.sha256(GENERATOR_PATH.read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for path in GENERATOR_SOURCES:
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def prepare_database(plan, env, postgres_url, rebuild):
@@ -357,7 +397,19 @@ def prepare_database(plan, env, postgres_url, rebuild):
     manage(env, "migrate", "--noinput", "--verbosity", "0")
     if reuse:
         say(f"reusing the database {plan.database} ({marker}); --rebuild to build it again")
-        return True
+    else:
+        generate_data(plan, env)
+        # Only now: an interrupted generation leaves no marker, so the next run builds again.
+        with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as admin:
+            admin.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(marker)))
+    # The planner's statistics up to date, as autovacuum keeps them on a server that has run
+    # for a while: without them, it may choose plans no production server would.
+    with psycopg.connect(env["DATABASE_URL"], autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+    return reuse
+
+
+def generate_data(plan, env):
     manage(env, "load_network")
     say(
         f"generating {plan.practices} practices and {plan.partnerships} partnerships "
@@ -374,10 +426,6 @@ def prepare_database(plan, env, postgres_url, rebuild):
         str(plan.seed),
         "--allow-no-debug",
     )
-    # Only now: an interrupted generation leaves no marker, so the next run builds again.
-    with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as admin:
-        admin.execute(sql.SQL("COMMENT ON DATABASE {} IS {}").format(name, sql.Literal(marker)))
-    return False
 
 
 def redis_command(port, *commands):
@@ -530,7 +578,7 @@ def choose_pages(seed):
     return pages, load_paths
 
 
-def measure_in_process(pages, samples):
+def measure_in_process(pages, samples, budget_seconds):
     """Queries, size and render time of each page, every cache a dummy (a cache miss)."""
     from django.db import connection
     from django.test import Client
@@ -538,8 +586,8 @@ def measure_in_process(pages, samples):
 
     client = Client(HTTP_HOST="localhost")
     for page in pages:
-        for _warm_up in range(2):
-            client.get(page.path)
+        # The first request of a page compiles its templates, once per process.
+        client.get(page.path)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page.path)
         if response.status_code != 200:
@@ -548,13 +596,10 @@ def measure_in_process(pages, samples):
         page.html = response.content
         page.html_bytes = len(response.content)
         page.gzip_bytes = len(gzip.compress(response.content, HTML_GZIP_LEVEL))
-        for _sample in range(samples):
-            started = time.perf_counter()
-            client.get(page.path)
-            page.render_ms.append((time.perf_counter() - started) * 1000)
+        page.render_ms = timed_samples(partial(client.get, page.path), samples, budget_seconds)
         say(
             f"  {page.name}: {page.queries} queries, {kb(page.html_bytes)} KB, "
-            f"median {ms(statistics.median(page.render_ms))} ms"
+            f"median {ms(statistics.median(page.render_ms))} ms ({len(page.render_ms)} requests)"
         )
         if page.queries > MAX_QUERIES:
             for query in queries.captured_queries:
@@ -567,17 +612,23 @@ def own_css_js_gzip_bytes():
     return sum(len(gzip.compress(path.read_bytes(), 9)) for path in files)
 
 
+class HttpError(Exception):
+    pass
+
+
 def http_get(port, path):
-    """Milliseconds to get `path` from gunicorn, body included, and the status."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    """Gets `path` from gunicorn, body included; raises HttpError unless it answers 200."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=HTTP_TIMEOUT)
     try:
-        started = time.perf_counter()
         connection.request("GET", path)
         response = connection.getresponse()
         response.read()
-        return (time.perf_counter() - started) * 1000, response.status
+    except (OSError, http.client.HTTPException) as error:
+        raise HttpError(f"{type(error).__name__} {error}".strip()) from error
     finally:
         connection.close()
+    if response.status != 200:
+        raise HttpError(f"answered {response.status}")
 
 
 def gunicorn_command(port):
@@ -605,9 +656,9 @@ def start_gunicorn(port, env, log_path):
         if process.poll() is not None:
             raise SystemExit(f"gunicorn stopped:\n{log_path.read_text()[-3000:]}")
         try:
-            if http_get(port, f"/static/{BASELINE_NAME}")[1] == 200:
-                return process
-        except OSError:
+            http_get(port, f"/static/{BASELINE_NAME}")
+            return process
+        except HttpError:
             pass
         if time.monotonic() > deadline:
             stop_gunicorn(process)
@@ -618,9 +669,11 @@ def start_gunicorn(port, env, log_path):
 def stop_gunicorn(process):
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    # SIGINT is gunicorn's quick shutdown: the measurements are over, no request is worth
+    # waiting for (SIGTERM would wait up to its graceful timeout).
+    os.killpg(process.pid, signal.SIGINT)
     try:
-        process.wait(timeout=30)
+        process.wait(timeout=15)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
@@ -636,12 +689,16 @@ def gunicorn_workers(process):
     return len(children.read_text().split()) if children.exists() else 0
 
 
-def measure_http(port, pages, samples):
+def measure_http(port, pages, samples, budget_seconds):
+    """The first request of each page (the cache is empty), then more (the cache is on)."""
     for page in pages:
-        page.http_first_ms, status = http_get(port, page.path)
-        if status != 200:
-            raise SystemExit(f"gunicorn answered {status} to {page.path}, not 200.")
-        page.http_ms = [http_get(port, page.path)[0] for _sample in range(samples)]
+        fetch = partial(http_get, port, page.path)
+        try:
+            page.http_first_ms = timed_samples(fetch, 1, budget_seconds)[0]
+            page.http_ms = timed_samples(fetch, samples, budget_seconds)
+        except HttpError as error:
+            page.http_error = str(error)
+            say(f"  {page.name}: {error}")
 
 
 def wrk(port, paths, workdir, *, threads, connections, seconds):
@@ -689,6 +746,22 @@ def data_figures():
     )
 
 
+def page_row(page, baseline_rps, *, is_baseline=False):
+    return [
+        page.name,
+        f"`{page.path}`",
+        "-" if is_baseline else page.queries,
+        kb(page.html_bytes),
+        kb(page.gzip_bytes),
+        *median_and_p95(page.render_ms),
+        "error" if page.http_error else ms(page.http_first_ms),
+        *median_and_p95(page.http_ms),
+        f"{page.wrk.rps:.0f}",
+        f"{baseline_ratio(page.wrk.rps, baseline_rps):.2f}x",
+        page.wrk.errors,
+    ]
+
+
 def report(plan, context, run, checks):
     """The tables, in Markdown, as printed and as written into docs/performance.md."""
     pages, baseline, loads = run.pages, run.baseline, run.loads
@@ -704,46 +777,16 @@ def report(plan, context, run, checks):
         "",
         f"Server times in ms: *miss* is in-process with every cache a dummy "
         f"({plan.render_samples} requests); *HTTP* is against gunicorn, cache on, first request "
-        f"then {plan.http_samples} more. rps: wrk -t{plan.wrk_threads} -c{plan.wrk_connections} "
-        f"-d{plan.wrk_seconds}s, and its ratio to the static baseline.",
+        f"then {plan.http_samples} more (fewer when a page's requests take more than "
+        f"{plan.sample_budget} s together). rps: wrk -t{plan.wrk_threads} "
+        f"-c{plan.wrk_connections} -d{plan.wrk_seconds}s --timeout {WRK_TIMEOUT}, and its ratio "
+        "to the static baseline's; wrk errors: non-2xx answers, connection errors and timeouts.",
         "",
     ]
-    rows = []
-    for page in pages:
-        rows.append(
-            [
-                page.name,
-                f"`{page.path}`",
-                page.queries,
-                kb(page.html_bytes),
-                kb(page.gzip_bytes),
-                ms(statistics.median(page.render_ms)),
-                ms(percentile(page.render_ms, 95)),
-                ms(page.http_first_ms),
-                ms(statistics.median(page.http_ms)),
-                ms(percentile(page.http_ms, 95)),
-                f"{page.wrk.rps:.0f}",
-                f"{baseline_ratio(page.wrk.rps, baseline.wrk.rps):.2f}x",
-            ]
-        )
-    rows.append(
-        [
-            baseline.name,
-            f"`{baseline.path}`",
-            "",
-            kb(baseline.html_bytes),
-            "",
-            "",
-            "",
-            ms(baseline.http_first_ms),
-            ms(statistics.median(baseline.http_ms)),
-            ms(percentile(baseline.http_ms, 95)),
-            f"{baseline.wrk.rps:.0f}",
-            "1.00x",
-        ]
-    )
+    rows = [page_row(page, baseline.wrk.rps) for page in pages]
+    rows.append(page_row(baseline, baseline.wrk.rps, is_baseline=True))
     headers = ["page", "path", "queries", "HTML KB", "gzip KB", "miss median", "miss p95"]
-    headers += ["HTTP first", "HTTP median", "HTTP p95", "rps", "x baseline"]
+    headers += ["HTTP first", "HTTP median", "HTTP p95", "rps", "x baseline", "wrk errors"]
     lines += [markdown_table(headers, rows), ""]
     lines += [
         "Our own CSS and JS (static/css, static/js), gzip-compressed: "
@@ -878,12 +921,13 @@ def measure(plan, arguments, workdir):
     start_django(env)
     pages, load_paths = choose_pages(plan.seed)
     say(f"in-process, every cache a dummy: {len(pages)} pages × {plan.render_samples}")
-    measure_in_process(pages, plan.render_samples)
+    measure_in_process(pages, plan.render_samples, plan.sample_budget)
 
     baseline_file = Path(env["DJANGO_STATIC_ROOT"]) / BASELINE_NAME
     baseline_file.write_bytes(median_page(pages).html)
     baseline = PageResult("baseline: static file", f"/static/{BASELINE_NAME}")
     baseline.html_bytes = baseline_file.stat().st_size
+    baseline.gzip_bytes = len(gzip.compress(baseline_file.read_bytes(), HTML_GZIP_LEVEL))
 
     redis_command(arguments.redis_port, f"SELECT {arguments.redis_db}", "FLUSHDB")
     say(f"starting gunicorn on 127.0.0.1:{arguments.port}: {' '.join(gunicorn_command(0))}")
@@ -892,7 +936,7 @@ def measure(plan, arguments, workdir):
     try:
         workers = gunicorn_workers(gunicorn)
         say(f"over HTTP: {len(pages)} pages and the baseline × {plan.http_samples + 1}")
-        measure_http(arguments.port, [*pages, baseline], plan.http_samples)
+        measure_http(arguments.port, [*pages, baseline], plan.http_samples, plan.sample_budget)
 
         say(f"wrk: {len(pages) + 1} runs of {plan.wrk_seconds} s")
         for page in [baseline, *pages]:

@@ -216,3 +216,58 @@ def test_gunicorn_log_summary_counts_restarts_and_keeps_problems():
 
     assert restarts == 2
     assert problems == ["[2026-11-30 05:00:03 +0000] [10] [CRITICAL] WORKER TIMEOUT (pid:13)"]
+
+
+class FakeClock:
+    """A clock that moves only when a fetch takes `step` seconds."""
+
+    def __init__(self, step):
+        self.now = 0.0
+        self.step = step
+        self.calls = 0
+
+    def __call__(self):
+        return self.now
+
+    def fetch(self):
+        self.calls += 1
+        self.now += self.step
+
+
+def test_timed_samples_takes_count_samples_within_the_budget():
+    clock = FakeClock(step=0.01)
+
+    times = bench.timed_samples(clock.fetch, 30, budget_seconds=20, clock=clock)
+
+    assert clock.calls == 30
+    assert times == [pytest.approx(10.0)] * 30
+
+
+def test_timed_samples_stops_once_the_budget_is_spent():
+    clock = FakeClock(step=3.0)
+
+    times = bench.timed_samples(clock.fetch, 30, budget_seconds=10, clock=clock)
+
+    # 0, 3, 6 and 9 s are within the budget when each request starts.
+    assert clock.calls == 4
+    assert times == [pytest.approx(3000.0)] * 4
+
+
+def test_timed_samples_takes_one_sample_whatever_the_budget():
+    clock = FakeClock(step=40.0)
+
+    assert bench.timed_samples(clock.fetch, 30, budget_seconds=5, clock=clock) == [40000.0]
+
+
+def test_median_and_p95_as_table_cells():
+    assert bench.median_and_p95([float(value) for value in range(1, 21)]) == ("10.5", "19.0")
+    assert bench.median_and_p95([]) == ("-", "-")
+
+
+def test_check_targets_page_that_failed_over_http():
+    broken = page("search", http_error="RemoteDisconnected Remote end closed connection")
+
+    checks = bench.check_targets([broken], wrk_result(), 1024, [])
+
+    assert failed_targets(checks) == ["search: answers 200 over HTTP"]
+    assert checks[0].measured == "RemoteDisconnected Remote end closed connection"
