@@ -271,3 +271,10 @@ def test_check_targets_page_that_failed_over_http():
 
     assert failed_targets(checks) == ["search: answers 200 over HTTP"]
     assert checks[0].measured == "RemoteDisconnected Remote end closed connection"
+
+
+def test_timed_samples_without_a_budget_takes_none():
+    clock = FakeClock(step=1.0)
+
+    assert bench.timed_samples(clock.fetch, 30, budget_seconds=-2.0, clock=clock) == []
+    assert clock.calls == 0
