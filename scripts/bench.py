@@ -49,8 +49,9 @@ DOC_PATH = ROOT / "docs" / "performance.md"
 DOC_START = "<!-- bench:start (written by scripts/bench.py; edit above this line) -->"
 DOC_END = "<!-- bench:end -->"
 GENERATOR_PATH = ROOT / "rvcu" / "management" / "commands" / "generate_benchmark_data.py"
-# The generator's code: when it changes, the data it makes may change, so the database is rebuilt.
-GENERATOR_SOURCES = [GENERATOR_PATH, ROOT / "rvcu" / "benchmark_data.py"]
+# The generator's code (the command and rvcu/benchmark_*.py): when it changes, the data it makes
+# may change, so the database is built again.
+GENERATOR_SOURCES = [GENERATOR_PATH, *sorted((ROOT / "rvcu").glob("benchmark_*.py"))]
 BASELINE_NAME = "bench-baseline.html"
 
 MAX_QUERIES = 10
