@@ -7,10 +7,10 @@ partnership. Drafts, revisions under review or archived, accounts, e-mail addres
 and the review history are left out: the database dump (docs/backups.md) keeps those.
 
 `schema` names the keys, `export` reads them from the database, `load` writes them into an
-empty one.
+empty one, checking each entry with the helpers of `entries`.
 """
 
-from .export import public_data_export, public_data_json
+from .export import public_data_export
 from .load import PublicDataError, PublicDataImportReport, public_data_import
 
 __all__ = [
@@ -18,5 +18,4 @@ __all__ = [
     "PublicDataImportReport",
     "public_data_export",
     "public_data_import",
-    "public_data_json",
 ]

@@ -1,9 +1,11 @@
 """Reading the public data out of the database, in a bounded number of queries."""
 
 import json
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
@@ -35,9 +37,17 @@ from .schema import (
 CHUNK_SIZE = 2000
 
 
-def public_data_export():
-    """The network's public data, as a dict of plain values ready for JSON. Every list is
-    sorted by slug (or code), so two exports of the same data differ only by `exported_at`."""
+def public_data_export(*, write):
+    """Write the network's public data as one JSON document through `write` (a function that
+    takes text). Every list is sorted by slug or code, so two exports of the same data differ
+    only by `exported_at`. Entries are written one at a time: neither the whole text nor every
+    practice is held in memory at once."""
+    with _one_snapshot():
+        _write_json(_document(), write)
+
+
+def _document():
+    """The document, its long lists as iterators read as they are written."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -49,14 +59,44 @@ def public_data_export():
         "action_areas": _mission_tags(ActionArea),
         "sdgs": _mission_tags(SustainableDevelopmentGoal),
         "cities": [_city(city) for city in City.objects.select_related("field").order_by("slug")],
-        "partnerships": [_partnership(partnership) for partnership in _published_partnerships()],
-        "practices": [_practice(practice) for practice in _published_practices()],
+        "partnerships": map(_partnership, _published_partnerships()),
+        "practices": map(_practice, _published_practices()),
     }
 
 
-def public_data_json(document):
-    """`document` as the text of the export file."""
-    return json.dumps(document, ensure_ascii=False, indent=1)
+@contextmanager
+def _one_snapshot():
+    """One view of the database for the whole export, so that a practice published meanwhile
+    cannot name a city the export read before it was created: on PostgreSQL, a read-only
+    repeatable-read transaction (when the export opens the transaction itself)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
+def _write_json(document, write):
+    """`document` as indented JSON, its lists (or iterators) one entry at a time. JSON escapes
+    the line breaks inside strings, so each line of an entry can be indented."""
+    write("{")
+    for position, (key, value) in enumerate(document.items()):
+        write(",\n " if position else "\n ")
+        write(f"{json.dumps(key)}: ")
+        if isinstance(value, str | int):
+            write(_json(value))
+            continue
+        opening = "["
+        for entry in value:
+            write(opening + "\n  " + _json(entry).replace("\n", "\n  "))
+            opening = ","
+        write("[]" if opening == "[" else "\n ]")
+    write("\n}\n")
+
+
+def _json(value):
+    return json.dumps(value, ensure_ascii=False, indent=1)
 
 
 def _mission_tags(model):

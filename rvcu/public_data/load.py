@@ -10,10 +10,8 @@ yet). The database's own constraints still stand behind these checks.
 """
 
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 
 from cities.models import City, CreativeField
@@ -35,6 +33,16 @@ from practices.models import (
 )
 from rvcu.review import ReviewState
 
+from .entries import (
+    PublicDataError,
+    about,
+    check,
+    entries,
+    list_in,
+    lookup,
+    pick,
+    refuse_twice,
+)
 from .schema import (
     ATTACHMENT_KEYS,
     CITY_KEYS,
@@ -62,10 +70,6 @@ TAG_MODELS = {
     "action_areas": (ActionArea, MISSION_TAG_KEYS),
     "sdgs": (SustainableDevelopmentGoal, MISSION_TAG_KEYS),
 }
-
-
-class PublicDataError(Exception):
-    """The document cannot be imported; the message says why, naming the bad entry."""
 
 
 @dataclass
@@ -144,15 +148,15 @@ def _load_tags(document, section, key):
     model, keys = TAG_MODELS[section]
     known = {getattr(tag, key): tag for tag in model.objects.all()}
     seen = set()
-    for label, entry in _entries(document, section, key):
-        with _about(label):
-            values = _pick(entry, keys)
+    for label, entry in entries(document, section, key):
+        with about(label):
+            values = pick(entry, keys)
             tag = known.get(values[key]) if isinstance(values[key], str) else None
             tag = tag or model()
             for name, value in values.items():
                 setattr(tag, name, value)
             tag.full_clean()
-            _refuse_twice(seen, getattr(tag, key), key)
+            refuse_twice(seen, getattr(tag, key), key)
             seen.add(getattr(tag, key))
             tag.save()
             known[getattr(tag, key)] = tag
@@ -164,14 +168,14 @@ def _load_cities(document, fields):
     search text."""
     cities = {}
     names = set()
-    for label, entry in _entries(document, "cities"):
-        with _about(label):
-            values = _pick(entry, (*CITY_KEYS, "field"))
-            field = _lookup(fields, values.pop("field"), CreativeField)
+    for label, entry in entries(document, "cities"):
+        with about(label):
+            values = pick(entry, (*CITY_KEYS, "field"))
+            field = lookup(fields, values.pop("field"), CreativeField)
             city = City(field=field, **values)
-            _check(city, exclude=["field"])
-            _refuse_twice(cities, city.slug, "slug")
-            _refuse_twice(names, (city.name, city.country.code), "city (name, country)")
+            check(city, exclude=["field"])
+            refuse_twice(cities, city.slug, "slug")
+            refuse_twice(names, (city.name, city.country.code), "city (name, country)")
             city.save()
             cities[city.slug] = city
             names.add((city.name, city.country.code))
@@ -183,10 +187,10 @@ def _load_partnerships(document, cities, tags):
     batch = _Batch(Partnership)
     organisations = _OrganisationPool()
     partnerships = {}
-    for label, entry in _entries(document, "partnerships"):
-        with _about(label):
-            values = _pick(entry, (*PARTNERSHIP_KEYS, "lead_city"))
-            lead_city = _lookup(cities, values.pop("lead_city"), City)
+    for label, entry in entries(document, "partnerships"):
+        with about(label):
+            values = pick(entry, (*PARTNERSHIP_KEYS, "lead_city"))
+            lead_city = lookup(cities, values.pop("lead_city"), City)
             partnership = _document(Partnership, values, partnerships, lead_city=lead_city)
             revision = _published_revision(
                 batch, partnership, entry, PARTNERSHIP_REVISION_KEYS, tags
@@ -206,15 +210,15 @@ def _load_practices(document, cities, tags, partnerships):
     """The number of practices created."""
     batch = _Batch(Practice)
     practices = {}
-    for label, entry in _entries(document, "practices"):
-        with _about(label):
-            values = _pick(entry, (*PRACTICE_KEYS, "city", "partnership"))
-            city = _lookup(cities, values.pop("city"), City)
+    for label, entry in entries(document, "practices"):
+        with about(label):
+            values = pick(entry, (*PRACTICE_KEYS, "city", "partnership"))
+            city = lookup(cities, values.pop("city"), City)
             partnership_slug = values.pop("partnership")
             practice = _document(Practice, values, practices, city=city)
             revision = _published_revision(batch, practice, entry, PRACTICE_REVISION_KEYS, tags)
             if partnership_slug is not None:
-                revision.partnership = _lookup(partnerships, partnership_slug, Partnership)
+                revision.partnership = lookup(partnerships, partnership_slug, Partnership)
             batch.rows[PracticeAttachment].extend(_attachments(entry, revision))
             practices[practice.slug] = practice
     batch.write()
@@ -224,17 +228,17 @@ def _load_practices(document, cities, tags, partnerships):
 def _document(model, values, taken, **parents):
     """A new practice or partnership from `values`, its slug not `taken`."""
     document = model(**parents, **values)
-    _check(document, exclude=[*parents, "created_by", "published_revision"])
+    check(document, exclude=[*parents, "created_by", "published_revision"])
     if document.created_at is None:
         raise PublicDataError("created_at: a date is needed")
-    _refuse_twice(taken, document.slug, "slug")
+    refuse_twice(taken, document.slug, "slug")
     return document
 
 
 def _published_revision(batch, document, entry, keys, tags):
     """The document's published revision, number 1, added to `batch` with its tags."""
     model = batch.revision_model
-    values = _pick(entry, (*keys, "published_at"))
+    values = pick(entry, (*keys, "published_at"))
     revision = model(
         **{model.document_field: document},
         number=1,
@@ -242,17 +246,17 @@ def _published_revision(batch, document, entry, keys, tags):
         state_changed_at=values.pop("published_at"),
         **values,
     )
-    _check(revision, exclude=[model.document_field, "author", "partnership"])
+    check(revision, exclude=[model.document_field, "author", "partnership"])
     # What Revision.save() stores; bulk_create does not call save().
     revision.search_document = search_key(
         " ".join(getattr(revision, name) or "" for name in model.searched_texts)
     )
     batch.add(document, revision)
     for name in TAG_SECTIONS:
-        with _about(name):
-            values = _list(entry, name)
-            chosen = [_lookup(tags[name], value, _tag_model(name)) for value in values]
-            if len(set(values)) < len(values):
+        with about(name):
+            codes = list_in(entry, name)
+            chosen = [lookup(tags[name], code, _tag_model(name)) for code in codes]
+            if len(set(codes)) < len(codes):
                 raise PublicDataError("a tag is listed twice")
         batch.tags.extend((revision, name, tag) for tag in chosen)
     return revision
@@ -260,13 +264,13 @@ def _published_revision(batch, document, entry, keys, tags):
 
 def _participations(entry, partnership, cities):
     participations = {}
-    for index, item in enumerate(_list(entry, "cities")):
-        with _about(f"cities[{index}]"):
-            values = _pick(item, ("city", *PARTICIPATION_KEYS))
-            city = _lookup(cities, values.pop("city"), City)
-            _refuse_twice(participations, city.slug, "city")
+    for index, item in enumerate(list_in(entry, "cities")):
+        with about(f"cities[{index}]"):
+            values = pick(item, ("city", *PARTICIPATION_KEYS))
+            city = lookup(cities, values.pop("city"), City)
+            refuse_twice(participations, city.slug, "city")
             participation = Participation(partnership=partnership, city=city, **values)
-            _check(participation, exclude=["partnership", "city", "invited_by", "answered_by"])
+            check(participation, exclude=["partnership", "city", "invited_by", "answered_by"])
             participations[city.slug] = participation
     leads = [slug for slug, item in participations.items() if item.role == ParticipationRole.LEAD]
     if leads != [partnership.lead_city.slug]:
@@ -279,9 +283,9 @@ def _participations(entry, partnership, cities):
 
 def _organisation_roles(entry, revision, organisations, label):
     roles = []
-    for index, item in enumerate(_list(entry, "organisations")):
-        with _about(f"organisations[{index}]"):
-            values = _pick(item, (*ORGANISATION_KEYS, *ORGANISATION_ROLE_KEYS))
+    for index, item in enumerate(list_in(entry, "organisations")):
+        with about(f"organisations[{index}]"):
+            values = pick(item, (*ORGANISATION_KEYS, *ORGANISATION_ROLE_KEYS))
             organisation = organisations.get(
                 {key: values.pop(key) for key in ORGANISATION_KEYS},
                 label=f"{label}: organisations[{index}]",
@@ -289,27 +293,27 @@ def _organisation_roles(entry, revision, organisations, label):
             if any(role.organisation is organisation for role in roles):
                 raise PublicDataError(f"'{organisation.name}' is listed twice")
             role = OrganisationRole(revision=revision, organisation=organisation, **values)
-            _check(role, exclude=["revision", "organisation"])
+            check(role, exclude=["revision", "organisation"])
             roles.append(role)
     return roles
 
 
 def _open_calls(entry, revision):
     calls = []
-    for index, item in enumerate(_list(entry, "open_calls")):
-        with _about(f"open_calls[{index}]"):
-            call = OpenCall(revision=revision, **_pick(item, OPEN_CALL_KEYS))
-            _check(call, exclude=["revision"])
+    for index, item in enumerate(list_in(entry, "open_calls")):
+        with about(f"open_calls[{index}]"):
+            call = OpenCall(revision=revision, **pick(item, OPEN_CALL_KEYS))
+            check(call, exclude=["revision"])
             calls.append(call)
     return calls
 
 
 def _attachments(entry, revision):
     attachments = []
-    for index, item in enumerate(_list(entry, "attachments")):
-        with _about(f"attachments[{index}]"):
-            attachment = PracticeAttachment(revision=revision, **_pick(item, ATTACHMENT_KEYS))
-            _check(attachment, exclude=["revision"])
+    for index, item in enumerate(list_in(entry, "attachments")):
+        with about(f"attachments[{index}]"):
+            attachment = PracticeAttachment(revision=revision, **pick(item, ATTACHMENT_KEYS))
+            check(attachment, exclude=["revision"])
             attachments.append(attachment)
     return attachments
 
@@ -411,69 +415,6 @@ class _OrganisationPool:
     def write(self):
         Organisation.objects.bulk_create(self.created, batch_size=BATCH_SIZE)
         Organisation.objects.bulk_update(self.changed, ["sector", "website"], batch_size=BATCH_SIZE)
-
-
-@contextmanager
-def _about(label):
-    """Problems raised inside are about the entry `label`."""
-    try:
-        yield
-    except ValidationError as error:
-        raise PublicDataError(f"{label}: {_describe(error)}") from error
-    except PublicDataError as error:
-        raise PublicDataError(f"{label}: {error}") from error
-
-
-def _describe(error):
-    if not hasattr(error, "error_dict"):
-        return " ".join(error.messages)
-    return "; ".join(
-        " ".join(messages) if name == NON_FIELD_ERRORS else f"{name}: {' '.join(messages)}"
-        for name, messages in error.message_dict.items()
-    )
-
-
-def _entries(document, section, key="slug"):
-    for index, entry in enumerate(document[section]):
-        label = f"{section}[{index}]"
-        if isinstance(entry, dict) and isinstance(entry.get(key), str):
-            label = f"{label} ({key} '{entry[key]}')"
-        yield label, entry
-
-
-def _pick(entry, keys):
-    if not isinstance(entry, dict):
-        raise PublicDataError("not a JSON object")
-    missing = [key for key in keys if key not in entry]
-    if missing:
-        raise PublicDataError(f"missing key {', '.join(repr(key) for key in missing)}")
-    return {key: entry[key] for key in keys}
-
-
-def _list(entry, key):
-    value = _pick(entry, [key])[key]
-    if not isinstance(value, list):
-        raise PublicDataError(f"'{key}' is not a list")
-    return value
-
-
-def _lookup(known, value, model):
-    try:
-        return known[value]
-    except (KeyError, TypeError):
-        raise PublicDataError(f"unknown {model._meta.verbose_name} {value!r}") from None
-
-
-def _refuse_twice(taken, value, key):
-    if value in taken:
-        raise PublicDataError(f"the {key} {value!r} is listed twice")
-
-
-def _check(instance, *, exclude):
-    """full_clean without the uniqueness and constraint checks that query the database for
-    each row (slugs are checked in memory; foreign keys in `exclude` point to rows the
-    import holds)."""
-    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
 def _tag_model(name):

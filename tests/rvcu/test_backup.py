@@ -107,10 +107,14 @@ def small_network(krakow, dakar, montreal, media_root):
     return {"practice": practice, "partnership": partnership}
 
 
-def export_document():
+def export_text():
     output = io.StringIO()
     call_command("export_public_data", stdout=output)
-    return json.loads(output.getvalue())
+    return output.getvalue()
+
+
+def export_document():
+    return json.loads(export_text())
 
 
 def without_date(document):
@@ -254,14 +258,19 @@ def test_export_holds_the_seeded_fields_and_tags(db):
 
 
 def test_two_exports_differ_only_by_their_date(small_network):
-    first, second = io.StringIO(), io.StringIO()
-    call_command("export_public_data", stdout=first)
-    call_command("export_public_data", stdout=second)
+    first, second = export_text(), export_text()
 
     def without_date_line(text):
         return [line for line in text.splitlines() if '"exported_at"' not in line]
 
-    assert without_date_line(first.getvalue()) == without_date_line(second.getvalue())
+    assert without_date_line(first) == without_date_line(second)
+
+
+def test_export_is_indented_json_written_entry_by_entry(small_network):
+    text = export_text()
+
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=1) + "\n"
+    assert "Kraków" in text
 
 
 def test_export_to_a_file_leaves_no_temporary_file(small_network, tmp_path):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rvcu.public_data import public_data_export, public_data_json
+from rvcu.public_data import public_data_export
 
 
 class Command(BaseCommand):
@@ -20,25 +20,19 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, **options):
-        text = public_data_json(public_data_export())
         if file == "-":
-            self.stdout.write(text)
+            public_data_export(write=lambda text: self.stdout.write(text, ending=""))
             return
         path = Path(file)
+        # Written beside the target, then renamed: an export cut short never replaces the
+        # last good document with a truncated one.
+        partial = path.with_name(f".{path.name}.partial")
         try:
-            _write_whole(path, text + "\n")
+            with partial.open("w", encoding="utf-8") as output:
+                public_data_export(write=output.write)
+            partial.replace(path)
         except OSError as error:
             raise CommandError(f"{path}: cannot write the file ({error.strerror}).") from error
+        finally:
+            partial.unlink(missing_ok=True)
         self.stdout.write(self.style.SUCCESS(f"Public data written to {path}."))
-
-
-def _write_whole(path, text):
-    """Write `text` to `path` through a temporary file beside it, so that an interrupted
-    export never leaves a truncated document where the last good one was."""
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise

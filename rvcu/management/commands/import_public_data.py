@@ -38,6 +38,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"{name}: {report.cities} cities, {report.practices} practices, "
                 f"{report.partnerships} partnerships and {report.organisations} partner "
-                f"organisations imported; {report.creative_fields} creative fields updated."
+                f"organisations imported; {report.creative_fields} creative fields and the "
+                "mission tags updated from the file."
             )
         )
