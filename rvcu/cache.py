@@ -13,6 +13,7 @@ change shows within `RVCU_PAGE_CACHE_SECONDS` (see docs/deployment.md).
 """
 
 import hashlib
+import logging
 import time
 from functools import wraps
 
@@ -20,7 +21,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
 
 CONTENT_VERSION_KEY = "rvcu:content-version"
 # Writes to these apps' models change what public pages show.
@@ -36,7 +40,18 @@ def public_page(view):
         response.is_public_page = True
         return response
 
+    wrapper.is_public_page = True
     return wrapper
+
+
+def is_public_page(path):
+    """Whether `path` is answered by a view wrapped in `public_page`."""
+    with translation.override(translation.get_language_from_path(path)):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return False
+    return getattr(match.func, "is_public_page", False)
 
 
 def content_version():
@@ -50,11 +65,16 @@ def content_version():
 
 
 def renew_content_version():
-    cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    try:
+        cache.set(CONTENT_VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:
+        # The write is committed: failing its request now would only hide that. Pages cached
+        # before it expire within RVCU_PAGE_CACHE_SECONDS.
+        logger.exception("Page cache not renewed after a change of public content")
 
 
 def _renew_after_commit(sender, **kwargs):
-    if sender._meta.app_label in PUBLIC_CONTENT_APPS:
+    if settings.RVCU_PAGE_CACHE_SECONDS > 0 and sender._meta.app_label in PUBLIC_CONTENT_APPS:
         transaction.on_commit(renew_content_version)
 
 
@@ -75,25 +95,40 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = self.cache_key(request)
-        if key is None:
-            return self.get_response(request)
-        response = cache.get(key)
-        if response is not None:
-            return response
+        key = None
+        if self.may_serve_from_cache(request):
+            page = f"{request.get_host()}{request.get_full_path()}"
+            try:
+                key = self.cache_key(page)
+                response = cache.get(key)
+            except Exception:
+                # A cache that does not answer costs the page its cache, never the page.
+                logger.warning("Page cache unavailable", exc_info=True)
+                return self.get_response(request)
+            if response is not None:
+                return response
         response = self.get_response(request)
-        if self.may_store(response):
-            cache.set(key, response, settings.RVCU_PAGE_CACHE_SECONDS)
+        if key is not None and self.may_store(response):
+            try:
+                cache.set(key, response, settings.RVCU_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.warning("Page cache unavailable", exc_info=True)
         return response
 
-    def cache_key(self, request):
-        """The key of the page `request` asks for, or None when it must not be cached."""
-        if settings.RVCU_PAGE_CACHE_SECONDS <= 0 or request.method != "GET":
-            return None
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "messages" in request.COOKIES:
-            return None
+    @staticmethod
+    def may_serve_from_cache(request):
+        return (
+            settings.RVCU_PAGE_CACHE_SECONDS > 0
+            and request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and is_public_page(request.path_info)
+        )
+
+    @staticmethod
+    def cache_key(page):
+        """The key of `page` (host, path and query) as it is today."""
         # The day is in the key: pages say which calls for applications are open today.
-        page = f"{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(page.encode()).hexdigest()
         return f"rvcu:page:{content_version()}:{timezone.localdate().isoformat()}:{digest}"
 

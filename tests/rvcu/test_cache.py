@@ -161,3 +161,49 @@ def test_lost_version_key_never_matches_old_pages_again(client, krakow):
     first_version = content_version()
     cache.delete(CONTENT_VERSION_KEY)
     assert content_version() != first_version
+
+
+class BrokenCache:
+    """A cache server that stopped answering."""
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_a_broken_cache_costs_the_page_its_cache_not_the_page(client, krakow, monkeypatch):
+    monkeypatch.setattr("rvcu.cache.cache", BrokenCache())
+
+    response = client.get(reverse("cities:city-list"))
+
+    assert response.status_code == 200
+    assert "Kraków" in response.content.decode()
+
+
+def test_a_broken_cache_does_not_fail_a_committed_write(krakow, monkeypatch, writes_commit):
+    monkeypatch.setattr("rvcu.cache.cache", BrokenCache())
+
+    city = writes_commit(CityFactory, name="Ghent", country="BE")
+
+    assert city.pk is not None
+
+
+@pytest.mark.parametrize("path", ["/en/accounts/login/", "/admin/login/", "/healthz", "/en/my/"])
+def test_pages_that_are_not_public_never_ask_the_page_cache(client, krakow, monkeypatch, path):
+    asked = []
+    monkeypatch.setattr("rvcu.cache.content_version", lambda: asked.append(path))
+
+    client.get(path)
+
+    assert asked == []
+
+
+def test_writes_leave_no_after_commit_work_when_the_page_cache_is_off(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.RVCU_PAGE_CACHE_SECONDS = 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        CityFactory(name="Ghent", country="BE")
+    assert callbacks == []
