@@ -121,6 +121,8 @@ class WrkResult:
     latency_p50_ms: float
     latency_p90_ms: float
     latency_p99_ms: float
+    # How many answers of each status outside 2xx, by status.
+    non_2xx_statuses: dict[str, int] = field(default_factory=dict)
 
     @property
     def rps(self):
@@ -136,9 +138,16 @@ class WrkResult:
 
     def errors_text(self):
         return (
-            f"{self.non_2xx} non-2xx, {self.connect_errors}/{self.read_errors}/"
+            f"{self.non_2xx_text()} non-2xx, {self.connect_errors}/{self.read_errors}/"
             f"{self.write_errors} connect/read/write errors, {self.timeouts} timeouts"
         )
+
+    def non_2xx_text(self):
+        """'12 (500: 10, 302: 2)': the count, then each status, most frequent first."""
+        if not self.non_2xx_statuses:
+            return str(self.non_2xx)
+        statuses = sorted(self.non_2xx_statuses.items(), key=lambda item: (-item[1], item[0]))
+        return f"{self.non_2xx} ({', '.join(f'{status}: {n}' for status, n in statuses)})"
 
 
 @dataclass
@@ -200,6 +209,7 @@ def parse_wrk_output(output):
         latency_p50_ms=figures["latency_p50_us"] / 1000,
         latency_p90_ms=figures["latency_p90_us"] / 1000,
         latency_p99_ms=figures["latency_p99_us"] / 1000,
+        non_2xx_statuses=figures["non_2xx_statuses"],
     )
 
 
@@ -644,45 +654,58 @@ def gunicorn_command(port):
     return [*command, "--workers", str(2 * (os.cpu_count() or 1) + 1)]
 
 
-def start_gunicorn(port, env, log_path):
-    if not port_is_free(port):
-        raise SystemExit(f"Port {port} is taken: choose another with --port.")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            gunicorn_command(port),
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # Its own process group: stopped as a whole, by its id, whatever happens here.
-            start_new_session=True,
-        )
-    deadline = time.monotonic() + 60
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn stopped:\n{log_path.read_text()[-3000:]}")
+class Gunicorn:
+    """gunicorn as in production, in a process group of its own, logging into `log_path`."""
+
+    def __init__(self, port, env, log_path):
+        self.port, self.env, self.log_path = port, env, log_path
+        self.process = None
+
+    def start(self):
+        if not port_is_free(self.port):
+            raise SystemExit(f"Port {self.port} is taken: choose another with --port.")
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                gunicorn_command(self.port),
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                # Stopped as a whole, by its id, whatever happens to this script.
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn stopped:\n{self.log()[-3000:]}")
+            try:
+                http_get(self.port, f"/static/{BASELINE_NAME}")
+                return
+            except HttpError:
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SystemExit(f"gunicorn did not answer in 60 s:\n{self.log()[-3000:]}")
+            time.sleep(0.3)
+
+    def stop(self):
+        if self.process is None or self.process.poll() is not None:
+            return
+        # SIGINT is gunicorn's quick shutdown: no request left is worth waiting for (SIGTERM
+        # would wait up to its graceful timeout).
+        os.killpg(self.process.pid, signal.SIGINT)
         try:
-            http_get(port, f"/static/{BASELINE_NAME}")
-            return process
-        except HttpError:
-            pass
-        if time.monotonic() > deadline:
-            stop_gunicorn(process)
-            raise SystemExit(f"gunicorn did not answer in 60 s:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.3)
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
+    def workers(self):
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return len(children.read_text().split()) if children.exists() else 0
 
-def stop_gunicorn(process):
-    if process.poll() is not None:
-        return
-    # SIGINT is gunicorn's quick shutdown: the measurements are over, no request is worth
-    # waiting for (SIGTERM would wait up to its graceful timeout).
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
 def port_is_free(port):
@@ -690,9 +713,16 @@ def port_is_free(port):
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
 
-def gunicorn_workers(process):
-    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
-    return len(children.read_text().split()) if children.exists() else 0
+def cancel_running_queries(database_url):
+    """Cancels what still runs in the bench database: a request wrk gave up on goes on in
+    PostgreSQL after its gunicorn worker is gone."""
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(
+            "SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def measure_http(port, pages, samples, budget_seconds):
@@ -815,7 +845,7 @@ def report(plan, context, run, checks):
             ms(load.wrk.latency_p50_ms),
             ms(load.wrk.latency_p90_ms),
             ms(load.wrk.latency_p99_ms),
-            load.wrk.non_2xx,
+            load.wrk.non_2xx_text(),
             f"{load.wrk.connect_errors}/{load.wrk.read_errors}/{load.wrk.write_errors}",
             load.wrk.timeouts,
         ]
@@ -937,10 +967,10 @@ def measure(plan, arguments, workdir):
 
     redis_command(arguments.redis_port, f"SELECT {arguments.redis_db}", "FLUSHDB")
     say(f"starting gunicorn on 127.0.0.1:{arguments.port}: {' '.join(gunicorn_command(0))}")
-    log_path = workdir / "gunicorn.log"
-    gunicorn = start_gunicorn(arguments.port, env, log_path)
+    gunicorn = Gunicorn(arguments.port, env, workdir / "gunicorn.log")
     try:
-        workers = gunicorn_workers(gunicorn)
+        gunicorn.start()
+        workers = gunicorn.workers()
         say(f"over HTTP: {len(pages)} pages and the baseline × {plan.http_samples + 1}")
         measure_http(arguments.port, [*pages, baseline], plan.http_samples, plan.sample_budget)
 
@@ -963,6 +993,11 @@ def measure(plan, arguments, workdir):
             "practice": f"{len(load_paths['practice'])} different practice pages",
         }
         for name, paths in load_paths.items():
+            # Each scenario on a fresh server: requests the previous one left queued or running
+            # (wrk gives up on them, gunicorn and PostgreSQL do not) must not weigh on it.
+            gunicorn.stop()
+            cancel_running_queries(env["DATABASE_URL"])
+            gunicorn.start()
             say(f"load, {name}: {plan.load_connections} clients for {plan.load_seconds} s")
             result = wrk(
                 arguments.port,
@@ -975,7 +1010,7 @@ def measure(plan, arguments, workdir):
             loads.append(LoadResult(name, descriptions[name], result))
             say(f"  {result.rps:.0f} requests/s, {result.errors_text()}")
     finally:
-        stop_gunicorn(gunicorn)
+        gunicorn.stop()
         say("gunicorn stopped")
     return Run(
         reused_database=reused,
@@ -984,7 +1019,7 @@ def measure(plan, arguments, workdir):
         loads=loads,
         css_js_gzip_bytes=own_css_js_gzip_bytes(),
         workers=workers,
-        gunicorn_log=log_path.read_text(errors="replace"),
+        gunicorn_log=gunicorn.log(),
     )
 
 

@@ -26,6 +26,7 @@ Running 2s test @ http://127.0.0.1:8765
   Non-2xx or 3xx responses: 2
 Requests/sec:   1500.47
 BENCH-JSON {"requests": 3004, "duration_us": 2002046, "bytes": 1066790, "non_2xx": 2, \
+"non_2xx_statuses": {"302": 1, "500": 1}, \
 "connect_errors": 1, "read_errors": 3, "write_errors": 0, "timeouts": 4, \
 "latency_p50_us": 1709, "latency_p90_us": 6780, "latency_p99_us": 11646}
 """
@@ -86,6 +87,7 @@ def test_parse_wrk_output_reads_the_json_line():
     assert result.requests == 3004
     assert result.rps == pytest.approx(1500.47, abs=0.01)
     assert result.non_2xx == 2
+    assert result.non_2xx_statuses == {"302": 1, "500": 1}
     assert result.connection_errors == 4
     assert result.timeouts == 4
     assert (result.latency_p50_ms, result.latency_p90_ms, result.latency_p99_ms) == (
@@ -199,7 +201,17 @@ def test_database_marker_names_the_data():
 def test_errors_text_names_each_kind_of_error():
     result = bench.parse_wrk_output(WRK_OUTPUT)
 
-    assert result.errors_text() == "2 non-2xx, 1/3/0 connect/read/write errors, 4 timeouts"
+    assert result.errors_text() == (
+        "2 (302: 1, 500: 1) non-2xx, 1/3/0 connect/read/write errors, 4 timeouts"
+    )
+
+
+def test_non_2xx_text_most_frequent_status_first():
+    result = wrk_result(non_2xx=13)
+    result.non_2xx_statuses = {"302": 1, "404": 2, "500": 10}
+
+    assert result.non_2xx_text() == "13 (500: 10, 404: 2, 302: 1)"
+    assert wrk_result().non_2xx_text() == "0"
 
 
 def test_gunicorn_log_summary_counts_restarts_and_keeps_problems():
