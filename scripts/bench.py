@@ -49,9 +49,6 @@ DOC_PATH = ROOT / "docs" / "performance.md"
 DOC_START = "<!-- bench:start (written by scripts/bench.py; edit above this line) -->"
 DOC_END = "<!-- bench:end -->"
 GENERATOR_PATH = ROOT / "rvcu" / "management" / "commands" / "generate_benchmark_data.py"
-# The generator's code (the command and rvcu/benchmark_*.py): when it changes, the data it makes
-# may change, so the database is built again.
-GENERATOR_SOURCES = [GENERATOR_PATH, *sorted((ROOT / "rvcu").glob("benchmark_*.py"))]
 BASELINE_NAME = "bench-baseline.html"
 
 MAX_QUERIES = 10
@@ -320,11 +317,11 @@ def replace_between_markers(text, block):
     return f"{text[: start + len(DOC_START)]}\n{block.strip()}\n{text[end:]}"
 
 
-def database_marker(plan, generator_digest):
+def database_marker(plan, code_digest):
     """What the bench database holds, kept as the database's comment to know when to reuse it."""
     return (
         f"rvcu-bench practices={plan.practices} partnerships={plan.partnerships} "
-        f"seed={plan.seed} generator={generator_digest}"
+        f"seed={plan.seed} code={code_digest}"
     )
 
 
@@ -372,16 +369,20 @@ def manage(env, *arguments, timeout=1800):
     return run([sys.executable, "manage.py", *arguments], env, timeout)
 
 
-def generator_digest():
+def code_digest():
+    """A digest of the code that shapes the bench data: the generator (its command and
+    rvcu/benchmark_*.py) and the migrations. When either changes, the data is built again: a
+    migration may add a column that only the generator fills."""
     if not GENERATOR_PATH.exists():
         raise SystemExit(
             f"{GENERATOR_PATH.relative_to(ROOT)} is missing: the benchmark needs "
             "manage.py generate_benchmark_data."
         )
     digest = hashlib.sha256()
-    for path in GENERATOR_SOURCES:
-        if path.exists():
-            digest.update(path.read_bytes())
+    for path in [GENERATOR_PATH, *sorted((ROOT / "rvcu").glob("benchmark_*.py"))]:
+        digest.update(path.read_bytes())
+    for path in sorted(ROOT.glob("*/migrations/[0-9]*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode())
     return digest.hexdigest()[:12]
 
 
@@ -392,7 +393,7 @@ def prepare_database(plan, env, postgres_url, rebuild):
     import psycopg
     from psycopg import sql
 
-    marker = database_marker(plan, generator_digest())
+    marker = database_marker(plan, code_digest())
     name = sql.Identifier(plan.database)
     with psycopg.connect(f"{postgres_url}/postgres", autocommit=True) as admin:
         row = admin.execute(

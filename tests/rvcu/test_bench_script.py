@@ -194,7 +194,7 @@ def test_database_marker_names_the_data():
 
     marker = bench.database_marker(plan, "abc123")
 
-    assert marker == "rvcu-bench practices=20000 partnerships=3000 seed=2026 generator=abc123"
+    assert marker == "rvcu-bench practices=20000 partnerships=3000 seed=2026 code=abc123"
     assert bench.database_marker(plan, "def456") != marker
 
 
