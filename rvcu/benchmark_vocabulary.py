@@ -819,7 +819,7 @@ SENTENCES = {
             "Des artistes et des professionnels circulent entre les villes partenaires.",
         ],
         "call_title": "Appel à candidatures : résidence {de_bare_topic} à {city}",
-        "eligibility": "Pour {group} d'une ville membre du réseau, actifs dans {bare_topic}.",
+        "eligibility": "Pour {group} d'une ville membre du réseau, actifs dans {topic}.",
     },
 }
 
