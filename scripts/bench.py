@@ -387,9 +387,8 @@ def code_digest():
 
 
 def prepare_database(plan, env, postgres_url, rebuild):
-    """Builds the bench database, or reuses it when its comment says it holds this plan's data.
-
-    Returns True when it was reused."""
+    """Builds the bench database, or reuses it when its comment says it holds this plan's data
+    (the same sizes, seed, generator and migrations). Returns True when it was reused."""
     import psycopg
     from psycopg import sql
 
@@ -405,8 +404,6 @@ def prepare_database(plan, env, postgres_url, rebuild):
             say(f"building the database {plan.database} ({marker})")
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
             admin.execute(sql.SQL("CREATE DATABASE {}").format(name))
-    # Even on a reused database: a migration may have landed since it was built.
-    manage(env, "migrate", "--noinput", "--verbosity", "0")
     if reuse:
         say(f"reusing the database {plan.database} ({marker}); --rebuild to build it again")
     else:
@@ -422,6 +419,7 @@ def prepare_database(plan, env, postgres_url, rebuild):
 
 
 def generate_data(plan, env):
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
     manage(env, "load_network")
     say(
         f"generating {plan.practices} practices and {plan.partnerships} partnerships "
