@@ -1024,7 +1024,9 @@ def measure(plan, arguments, workdir):
 
 def main():
     plan, arguments = parse_arguments()
-    # A `kill` ends the run through the same `finally` as Ctrl-C: gunicorn is stopped.
+    # Ctrl-C and `kill` end the run through the `finally` clauses that stop gunicorn, even when
+    # started in the background (where a shell has the process ignore SIGINT).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     load_at_start = os.getloadavg()[0]
     workdir = Path(tempfile.mkdtemp(prefix="rvcu-bench-"))
@@ -1060,4 +1062,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit("Interrupted: gunicorn stopped, nothing written.")
