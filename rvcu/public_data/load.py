@@ -201,28 +201,33 @@ def _load_partnerships(document, cities, tags):
             )
             batch.rows[OpenCall].extend(_open_calls(entry, revision))
             partnerships[partnership.slug] = partnership
+        if batch.is_full():
+            organisations.write()
+            batch.write()
     organisations.write()
     batch.write()
-    return partnerships, len(organisations.created)
+    return partnerships, organisations.created
 
 
 def _load_practices(document, cities, tags, partnerships):
     """The number of practices created."""
     batch = _Batch(Practice)
-    practices = {}
+    slugs = set()
     for label, entry in entries(document, "practices"):
         with about(label):
             values = pick(entry, (*PRACTICE_KEYS, "city", "partnership"))
             city = lookup(cities, values.pop("city"), City)
             partnership_slug = values.pop("partnership")
-            practice = _document(Practice, values, practices, city=city)
+            practice = _document(Practice, values, slugs, city=city)
             revision = _published_revision(batch, practice, entry, PRACTICE_REVISION_KEYS, tags)
             if partnership_slug is not None:
                 revision.partnership = lookup(partnerships, partnership_slug, Partnership)
             batch.rows[PracticeAttachment].extend(_attachments(entry, revision))
-            practices[practice.slug] = practice
+            slugs.add(practice.slug)
+        if batch.is_full():
+            batch.write()
     batch.write()
-    return len(practices)
+    return len(slugs)
 
 
 def _document(model, values, taken, **parents):
@@ -320,11 +325,15 @@ def _attachments(entry, revision):
 
 class _Batch:
     """Documents of one model, their published revisions, tags and the rows hanging from the
-    revisions, written in bulk once every entry has been checked."""
+    revisions, written in bulk a thousand documents at a time, so that the rows already
+    written can be let go (the transaction still makes the import all or nothing)."""
 
     def __init__(self, document_model):
         self.document_model = document_model
         self.revision_model = document_model._meta.get_field("published_revision").related_model
+        self._empty()
+
+    def _empty(self):
         self.documents = []
         self.revisions = []
         self.tags = []  # (revision, relation name, tag)
@@ -333,6 +342,9 @@ class _Batch:
     def add(self, document, revision):
         self.documents.append(document)
         self.revisions.append(revision)
+
+    def is_full(self):
+        return len(self.documents) >= BATCH_SIZE
 
     def write(self):
         # bulk_create stamps auto_now_add dates with the time of the import: the documents'
@@ -351,6 +363,7 @@ class _Batch:
         self._write_tags()
         for model, rows in self.rows.items():
             model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        self._empty()
 
     def _write_tags(self):
         through_rows = defaultdict(list)
@@ -380,7 +393,8 @@ class _OrganisationPool:
             for organisation in Organisation.objects.all()
         }
         self.described_in = {}
-        self.created = []
+        self.created = 0
+        self.new = []
         self.changed = []
 
     def get(self, values, *, label):
@@ -405,7 +419,7 @@ class _OrganisationPool:
         if organisation is None:
             candidate.name_key = key[0]
             self.by_key[key] = candidate
-            self.created.append(candidate)
+            self.new.append(candidate)
             return candidate
         if (organisation.sector, organisation.website) != (candidate.sector, candidate.website):
             organisation.sector, organisation.website = candidate.sector, candidate.website
@@ -413,8 +427,11 @@ class _OrganisationPool:
         return organisation
 
     def write(self):
-        Organisation.objects.bulk_create(self.created, batch_size=BATCH_SIZE)
+        """Write the organisations met since the last call."""
+        Organisation.objects.bulk_create(self.new, batch_size=BATCH_SIZE)
         Organisation.objects.bulk_update(self.changed, ["sector", "website"], batch_size=BATCH_SIZE)
+        self.created += len(self.new)
+        self.new, self.changed = [], []
 
 
 def _tag_model(name):

@@ -322,7 +322,10 @@ def test_export_query_count_does_not_grow_with_the_practices(krakow, dakar):
 # Import: a round trip
 
 
-def test_round_trip_gives_back_the_same_document(small_network, tmp_path):
+@pytest.mark.parametrize("batch_size", [1000, 1])
+def test_round_trip_gives_back_the_same_document(small_network, tmp_path, monkeypatch, batch_size):
+    # With batches of one, every practice and partnership is written before the next is read.
+    monkeypatch.setattr("rvcu.public_data.load.BATCH_SIZE", batch_size)
     exported = export_document()
     empty_the_network()
 
