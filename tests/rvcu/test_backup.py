@@ -161,7 +161,7 @@ def database_snapshot():
 # Export: what it holds
 
 
-def test_export_holds_the_published_content_only(small_network):
+def test_export_holds_the_published_content_only(small_network, coordinator):
     document = export_document()
 
     assert document["format"] == "rvcu-public-data"
@@ -180,6 +180,7 @@ def test_export_holds_the_published_content_only(small_network):
         "A festival that ended",
         "A partnership still in draft",
         "secretariat@unesco.example",
+        coordinator.email,
     ):
         assert hidden not in text
 
@@ -432,6 +433,16 @@ def test_import_refuses_a_database_that_holds_the_network(small_network, tmp_pat
         import_document(exported, tmp_path)
 
     assert database_snapshot() == before
+
+
+def test_import_reads_standard_input(small_network, monkeypatch):
+    exported = export_document()
+    empty_the_network()
+    monkeypatch.setattr("sys.stdin", io.StringIO(json.dumps(exported)))
+
+    call_command("import_public_data", "-", stdout=io.StringIO())
+
+    assert without_date(export_document()) == without_date(exported)
 
 
 def test_import_refuses_a_file_that_is_not_json(db, tmp_path):
