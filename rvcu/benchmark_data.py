@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.utils import timezone
 
 from cities.models import City
@@ -34,6 +34,8 @@ from .models import ReviewEvent
 from .review import ReviewState
 
 BATCH_SIZE = 1000
+# bulk_update writes a CASE with one branch per row, read for each row: smaller batches.
+PUBLISHED_REVISION_BATCH_SIZE = 250
 
 
 class BenchmarkRefused(Exception):
@@ -102,8 +104,8 @@ def benchmark_write(plan):
             model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
         _save_tags(plan.tags)
         _save_events(plan.events)
-        _point_to_published_revisions(Practice, PracticeRevision, "practice")
-        _point_to_published_revisions(Partnership, PartnershipRevision, "partnership")
+        _point_to_published_revisions(plan.practices, plan.practice_revisions)
+        _point_to_published_revisions(plan.partnerships, plan.partnership_revisions)
 
 
 def benchmark_counts():
@@ -191,9 +193,20 @@ def _save_events(events):
     ReviewEvent.objects.bulk_create([event for _revision, event in events], batch_size=BATCH_SIZE)
 
 
-def _point_to_published_revisions(document_model, revision_model, document_field):
-    published = revision_model.objects.published().filter(**{document_field: OuterRef("pk")})
-    document_model.objects.filter(
-        published_revision__isnull=True,
-        pk__in=revision_model.objects.published().values(document_field),
-    ).update(published_revision=Subquery(published.values("pk")[:1]))
+def _point_to_published_revisions(documents, revisions):
+    """Each document's published_revision, now that the revisions have keys. (One UPDATE with
+    a subquery would read the revisions' state index once per document: the table has no
+    statistics yet in this transaction.)"""
+    published = {
+        revision.document: revision
+        for revision in revisions
+        if revision.state == ReviewState.PUBLISHED
+    }
+    for document in documents:
+        document.published_revision = published.get(document)
+    if documents:
+        type(documents[0]).objects.bulk_update(
+            [document for document in documents if document.published_revision],
+            ["published_revision"],
+            batch_size=PUBLISHED_REVISION_BATCH_SIZE,
+        )
