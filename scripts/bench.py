@@ -382,7 +382,7 @@ def code_digest():
     for path in [GENERATOR_PATH, *sorted((ROOT / "rvcu").glob("benchmark_*.py"))]:
         digest.update(path.read_bytes())
     for path in sorted(ROOT.glob("*/migrations/[0-9]*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode())
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
