@@ -8,6 +8,7 @@ one. A revision model subclasses `Revision` and names its document's foreign key
 """
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from cities.text import ascii_slug, search_key
 
 from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
+from .search import HEAD_LENGTH, StoredSearchVector
 
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
 
@@ -78,6 +80,15 @@ class Revision(ReviewedItem):
     # Lower-case ASCII copy of the searched texts, so that search ignores accents and case;
     # PostgreSQL indexes its text-search vector (see rvcu.search).
     search_document = models.TextField(editable=False, blank=True)
+    # Its text-search vectors, kept by PostgreSQL itself (see rvcu.search).
+    search_vector = models.GeneratedField(
+        expression=StoredSearchVector(), output_field=SearchVectorField(), db_persist=True
+    )
+    search_head_vector = models.GeneratedField(
+        expression=StoredSearchVector(head_length=HEAD_LENGTH),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
 

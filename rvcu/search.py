@@ -2,22 +2,39 @@
 
 Texts are stored lower-cased and without accents (`Revision.search_document`), and the
 words typed are normalised the same way, so 'Resultats' finds 'résultats'. On PostgreSQL the
-search uses a GIN-indexed text-search vector and ranks the results; elsewhere (SQLite, used
-for local work) every word must appear in the document.
+document's text-search vector is a stored generated column (`Revision.search_vector`), GIN
+indexed, and results are ranked on the vector of its beginning (`search_head_vector`, see
+HEAD_LENGTH): ranking thousands of matches must neither parse their texts again nor read their
+whole vectors. Elsewhere (SQLite, used for local work) the columns stay empty and every word
+must appear in the document.
 """
 
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import FloatField, Q, Value
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Left
 
 from cities.text import search_key
 
-# Must be the expression of the index `search_index_operation` makes, or PostgreSQL will not
-# use it.
-SEARCH_VECTOR = SearchVector("search_document", config="simple")
 MAX_WORDS = 12
+# Results are ranked on the beginning of the document, where the title and the summary are:
+# ranking on whole texts would read kilobytes of vector for each of thousands of matches.
+HEAD_LENGTH = 800
+
+
+class StoredSearchVector(SearchVector):
+    """The expression of the generated columns `Revision.search_vector` (with `head_length`,
+    `Revision.search_head_vector`, the vector of the document's first characters only): a
+    text-search vector on PostgreSQL, nothing on other databases."""
+
+    def __init__(self, *, head_length=None):
+        document = Left("search_document", head_length) if head_length else "search_document"
+        super().__init__(document, config="simple")
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
 
 
 def search_words(text):
@@ -35,29 +52,50 @@ def search_revisions(queryset, text):
         query = SearchQuery(
             " & ".join(f"{word}:*" for word in words), config="simple", search_type="raw"
         )
-        return queryset.annotate(
-            search=SEARCH_VECTOR, rank=SearchRank(SEARCH_VECTOR, query)
-        ).filter(search=query)
+        return queryset.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_head_vector"), query)
+        )
     condition = Q()
     for word in words:
         condition &= Q(search_document__contains=word)
     return queryset.filter(condition).annotate(rank=Value(0.0, output_field=FloatField()))
 
 
-def search_index_operation(table, index):
-    """A migration operation creating the GIN index of `table`'s search vector, on PostgreSQL
-    only (the only database with text-search vectors)."""
+# What the first search indexes indexed, before the vector was a stored column.
+COMPUTED_VECTOR = "to_tsvector('simple'::regconfig, COALESCE(search_document, ''))"
+
+
+def search_index_operation(table, index, *, expression=COMPUTED_VECTOR, drop=False):
+    """A migration operation creating (or, with `drop`, dropping) the GIN index of `table`'s
+    search vector, on PostgreSQL only (the only database with text-search vectors)."""
     from django.db import migrations
 
     def create_index(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(
-                f"CREATE INDEX {index} ON {table} USING gin "
-                "(to_tsvector('simple'::regconfig, COALESCE(search_document, '')))"
-            )
+            schema_editor.execute(f"CREATE INDEX {index} ON {table} USING gin ({expression})")
 
     def drop_index(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {index}")
 
+    if drop:
+        return migrations.RunPython(drop_index, create_index)
     return migrations.RunPython(create_index, drop_index)
+
+
+def keep_head_vector_inline_operation(table):
+    """A migration operation asking PostgreSQL to keep `search_head_vector` in the table's
+    rows (compressed) rather than in its TOAST table: ranking reads it for every match, and a
+    TOAST read costs several pages each."""
+    from django.db import migrations
+
+    def set_storage(storage):
+        def operation(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(
+                    f"ALTER TABLE {table} ALTER COLUMN search_head_vector SET STORAGE {storage}"
+                )
+
+        return operation
+
+    return migrations.RunPython(set_storage("MAIN"), set_storage("EXTENDED"))

@@ -16,7 +16,7 @@ from tests.practices.helpers import LIST, NO_MATCH, card_titles
 
 pytestmark = pytest.mark.django_db
 
-INDEX = "practice_search_document_idx"
+INDEX = "practice_search_vector_idx"
 FESTIVAL = "Festival of wonders"
 
 
@@ -218,8 +218,9 @@ def test_search_uses_the_right_machinery(festival):
     sql = str(search_revisions(PracticeRevision.objects.all(), "etonnants festiv").query)
 
     if connection.vendor == "postgresql":
-        assert "to_tsvector" in sql
-        assert "@@" in sql
+        assert '"search_vector" @@' in sql, "matches on the stored vector"
+        assert 'ts_rank("practices_practicerevision"."search_head_vector"' in sql
+        assert "to_tsvector" not in sql, "never parses the texts while searching"
         assert "etonnants:* & festiv:*" in sql
         assert "LIKE" not in sql
     else:
@@ -292,3 +293,20 @@ def test_search_operators_typed_are_only_words(client, festival, other, words, e
     assert response.status_code == 200
     assert card_titles(response) == expected
     assert PracticeRevision.objects.count() == 2
+
+
+def test_a_word_far_into_the_texts_is_found_and_ranks_after_the_title(krakow):
+    long_text = "Workshops for the whole neighbourhood. " * 40
+    in_title = published_practice(krakow, "Lantern festival")
+    far_away = published_practice(
+        krakow, "Neighbourhood workshops", results=long_text + "It ended with a lantern walk."
+    )
+
+    results = list(
+        search_revisions(PracticeRevision.objects.published(), "lantern").order_by("-rank")
+    )
+
+    assert [revision.pk for revision in results][0] == in_title.pk
+    assert {revision.pk for revision in results} == {in_title.pk, far_away.pk}
+    if connection.vendor == "postgresql":
+        assert results[1].rank < results[0].rank
