@@ -55,9 +55,10 @@ class PartnershipFilter(PublishedRevisionFilterSet):
     city = django_filters.ModelChoiceFilter(
         label=_("City taking part"),
         queryset=City.objects.filter(
-            participations__status="accepted",
-            participations__partnership__published_revision__isnull=False,
-        ).distinct(),
+            pk__in=Participation.objects.taking_part()
+            .filter(partnership__published_revision__isnull=False)
+            .values("city")
+        ).only("name", "slug", "country"),
         to_field_name="slug",
         empty_label=_("All cities"),
         method="filter_taking_part",

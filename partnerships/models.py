@@ -12,7 +12,13 @@ from cities.text import search_key
 from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
 from rvcu.fields import WebsiteField
 from rvcu.models import Illustrated
-from rvcu.revisions import Document, DocumentQuerySet, Revision, RevisionQuerySet
+from rvcu.revisions import (
+    Document,
+    DocumentQuerySet,
+    Revision,
+    RevisionQuerySet,
+    published_newest_first_index,
+)
 
 
 class PartnershipKind(models.TextChoices):
@@ -208,7 +214,11 @@ class Participation(models.Model):
 class PartnershipRevisionQuerySet(RevisionQuerySet):
     def with_card_data(self):
         """What a list of partnerships shows, in a bounded number of queries."""
-        return self.select_related("partnership__lead_city__field").prefetch_related("fields")
+        return (
+            self.for_cards()
+            .select_related("partnership__lead_city__field")
+            .prefetch_related("fields")
+        )
 
     def with_open_call_on(self, day):
         return self.filter(pk__in=OpenCall.objects.open_on(day).values("revision"))
@@ -275,7 +285,8 @@ class PartnershipRevision(Illustrated, Revision):
             ),
         ]
         indexes = [
-            models.Index(fields=["state", "state_changed_at"], name="partnership_review_queue")
+            models.Index(fields=["state", "state_changed_at"], name="partnership_review_queue"),
+            published_newest_first_index("partnership_published_newest"),
         ]
 
     def __str__(self):

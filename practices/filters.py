@@ -6,7 +6,13 @@ from cities.models import City, CreativeField
 from cities.regions import Region
 from rvcu.filtering import PublishedRevisionFilterSet
 
-from .models import ActionArea, Objective, PracticeRevision, SustainableDevelopmentGoal
+from .models import (
+    ActionArea,
+    Objective,
+    Practice,
+    PracticeRevision,
+    SustainableDevelopmentGoal,
+)
 
 SORT_CHOICES = [
     ("newest", _("Newest first")),
@@ -36,7 +42,9 @@ class PracticeFilter(PublishedRevisionFilterSet):
     city = django_filters.ModelChoiceFilter(
         label=_("City"),
         field_name="practice__city",
-        queryset=City.objects.filter(practices__published_revision__isnull=False).distinct(),
+        queryset=City.objects.filter(pk__in=Practice.objects.published().values("city")).only(
+            "name", "slug", "country"
+        ),
         to_field_name="slug",
         empty_label=_("All cities"),
     )

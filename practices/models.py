@@ -9,7 +9,13 @@ from cities.text import localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
-from rvcu.revisions import Document, DocumentQuerySet, Revision, RevisionQuerySet
+from rvcu.revisions import (
+    Document,
+    DocumentQuerySet,
+    Revision,
+    RevisionQuerySet,
+    published_newest_first_index,
+)
 
 
 class MissionTag(models.Model):
@@ -114,7 +120,7 @@ class Practice(Document):
 class PracticeRevisionQuerySet(RevisionQuerySet):
     def with_card_data(self):
         """What a list of practices shows, in a bounded number of queries."""
-        return self.select_related("practice__city__field").prefetch_related("fields")
+        return self.for_cards().select_related("practice__city__field").prefetch_related("fields")
 
 
 class PracticeRevision(Illustrated, Revision):
@@ -206,7 +212,10 @@ class PracticeRevision(Illustrated, Revision):
                 condition=models.Q(year_started__gte=1900), name="practice_started_after_1900"
             ),
         ]
-        indexes = [models.Index(fields=["state", "state_changed_at"], name="practice_review_queue")]
+        indexes = [
+            models.Index(fields=["state", "state_changed_at"], name="practice_review_queue"),
+            published_newest_first_index("practice_published_newest"),
+        ]
 
     def __str__(self):
         return f"{self.title} (#{self.number})"

@@ -22,6 +22,8 @@ from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
 from .search import HEAD_LENGTH, StoredSearchVector
 
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
+# The texts a card shows; the other searched texts are long.
+CARD_TEXTS = ("title", "summary")
 
 
 class DocumentQuerySet(models.QuerySet):
@@ -58,6 +60,12 @@ class RevisionQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: the published revision of each document."""
         return self.filter(state=ReviewState.PUBLISHED)
+
+    def for_cards(self):
+        """Leaves out what a card never shows (the long texts and the search columns): a list
+        of twenty would otherwise read about a hundred kilobytes per card from the database."""
+        long_texts = [name for name in self.model.searched_texts if name not in CARD_TEXTS]
+        return self.defer("search_document", "search_vector", "search_head_vector", *long_texts)
 
 
 class Revision(ReviewedItem):
@@ -111,6 +119,16 @@ class Revision(ReviewedItem):
     @property
     def is_public(self):
         return self.state == ReviewState.PUBLISHED
+
+
+def published_newest_first_index(name):
+    """The index of a revision model's public lists: published revisions, newest first (the
+    default order), which also counts them without reading the table."""
+    return models.Index(
+        fields=["-state_changed_at", "id"],
+        condition=models.Q(state=ReviewState.PUBLISHED),
+        name=name,
+    )
 
 
 def latest_revision(document):
