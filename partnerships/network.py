@@ -1,6 +1,6 @@
 """Figures of how the member cities cooperate, from the published partnerships.
 
-`network_figures()` reads what it needs in five queries whatever the number of partnerships,
+`network_figures()` reads what it needs in six queries whatever the number of partnerships,
 cities and organisations, and counts in Python. Only published partnerships count, and in them
 only the cities taking part (an invitation not accepted, declined or left does not count).
 
@@ -8,6 +8,7 @@ The drawings of the network page (a heat matrix, bar charts) are laid out here t
 templates only write numbers into SVG attributes.
 """
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -172,7 +173,7 @@ class NetworkFigures:
 
 
 def network_figures():
-    """How the member cities cooperate, in five queries (see the module's docstring)."""
+    """How the member cities cooperate, in six queries (see the module's docstring)."""
     cities_of = _cities_by_partnership()
     sectors_of, partnership_ids = _sectors_by_partnership()
     fields_of = _fields_by_partnership()
@@ -253,17 +254,20 @@ def _taking_part():
 
 
 def _cities_by_partnership():
-    """{partnership id: [City, ...]}, one City object per city."""
-    participations = (
-        _taking_part()
-        .select_related("city")
-        .only("partnership", "city", "city__name", "city__slug", "city__region", "city__country")
+    """{partnership id: [City, ...]}, one City object per city (thousands of participations
+    are read as pairs of ids: building a model instance for each would cost more than the
+    rest of the page)."""
+    city_ids_of = defaultdict(list)
+    for partnership_id, city_id in _taking_part().values_list("partnership_id", "city_id"):
+        city_ids_of[partnership_id].append(city_id)
+    cities = City.objects.filter(pk__in=_taking_part().values("city")).only(
+        "name", "slug", "region", "country"
     )
-    cities, cities_of = {}, defaultdict(list)
-    for participation in participations:
-        city = cities.setdefault(participation.city_id, participation.city)
-        cities_of[participation.partnership_id].append(city)
-    return cities_of
+    city_by_id = {city.pk: city for city in cities}
+    return {
+        partnership_id: [city_by_id[city_id] for city_id in city_ids]
+        for partnership_id, city_ids in city_ids_of.items()
+    }
 
 
 def _sectors_by_partnership():
@@ -337,20 +341,20 @@ def _region_matrix(cities_of):
 def _city_pairs(cities_of):
     """The CITY_PAIR_LIMIT pairs sharing the most partnerships (then by names), and how many
     pairs there are in all."""
+    cities = {
+        city.pk: city for partnership_cities in cities_of.values() for city in partnership_cities
+    }
+    name_order = {pk: _by_name(city) for pk, city in cities.items()}
     shared = Counter()
-    cities = {}
     for partnership_cities in cities_of.values():
-        for first, second in combinations(sorted(partnership_cities, key=_by_name), 2):
-            cities[first.pk], cities[second.pk] = first, second
-            shared[first.pk, second.pk] += 1
-    ranked = sorted(
+        ids = sorted((city.pk for city in partnership_cities), key=name_order.__getitem__)
+        shared.update(combinations(ids, 2))
+    ranked = heapq.nsmallest(
+        CITY_PAIR_LIMIT,
         shared.items(),
-        key=lambda item: (-item[1], _by_name(cities[item[0][0]]), _by_name(cities[item[0][1]])),
+        key=lambda item: (-item[1], name_order[item[0][0]], name_order[item[0][1]]),
     )
-    pairs = [
-        CityPair(cities[first], cities[second], count)
-        for (first, second), count in ranked[:CITY_PAIR_LIMIT]
-    ]
+    pairs = [CityPair(cities[first], cities[second], count) for (first, second), count in ranked]
     return pairs, len(shared)
 
 

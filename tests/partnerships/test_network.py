@@ -272,8 +272,8 @@ def test_network_figures_keeps_the_top_pairs_and_counts_them_all(krakow):
     ]
 
 
-def test_network_figures_in_five_queries(cooperation, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_network_figures_in_six_queries(cooperation, django_assert_num_queries):
+    with django_assert_num_queries(6):
         network_figures()
 
 
