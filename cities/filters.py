@@ -4,6 +4,8 @@ from django.db.models import Case, CharField, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from rvcu.widgets import LongSelect
+
 from .models import City, CreativeField
 from .regions import Region
 from .validators import FIRST_DESIGNATION_YEAR
@@ -24,7 +26,9 @@ class CityFilter(django_filters.FilterSet):
     region = django_filters.ChoiceFilter(
         label=_("Region"), choices=Region.choices, empty_label=_("All regions")
     )
-    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("All countries"))
+    country = django_filters.ChoiceFilter(
+        widget=LongSelect, label=_("Country"), empty_label=_("All countries")
+    )
     year = django_filters.NumberFilter(
         label=_("Year of designation"),
         field_name="designation_year",
@@ -81,6 +85,13 @@ class CityFilter(django_filters.FilterSet):
         if value == "year-asc":
             return queryset.order_by("designation_year", "name")
         return queryset.order_by("name", "country")
+
+
+def city_choices(cities):
+    """(slug, "Name (country code)") of `cities`, by name: the options of a filter by city,
+    read without building a model for each of hundreds of cities."""
+    rows = cities.order_by("name", "country").values_list("slug", "name", "country")
+    return [(slug, f"{name} ({country})") for slug, name, country in rows]
 
 
 def member_country_choices():

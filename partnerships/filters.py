@@ -3,9 +3,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cities.filters import city_choices
 from cities.models import City, CreativeField
 from cities.regions import Region
 from rvcu.filtering import PublishedRevisionFilterSet
+from rvcu.widgets import LongSelect
 
 from .models import (
     OrganisationRole,
@@ -52,19 +54,24 @@ class PartnershipFilter(PublishedRevisionFilterSet):
         to_field_name="slug",
         empty_label=_("All fields"),
     )
-    city = django_filters.ModelChoiceFilter(
+    city = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("City taking part"),
-        queryset=City.objects.filter(
-            pk__in=Participation.objects.taking_part()
-            .filter(partnership__published_revision__isnull=False)
-            .values("city")
-        ).only("name", "slug", "country"),
-        to_field_name="slug",
+        choices=lambda: city_choices(
+            City.objects.filter(
+                pk__in=Participation.objects.taking_part()
+                .filter(partnership__published_revision__isnull=False)
+                .values("city")
+            )
+        ),
         empty_label=_("All cities"),
         method="filter_taking_part",
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), empty_label=_("All countries"), method="filter_taking_part"
+        widget=LongSelect,
+        label=_("Country"),
+        empty_label=_("All countries"),
+        method="filter_taking_part",
     )
     region = django_filters.ChoiceFilter(
         label=_("Region"),
@@ -91,7 +98,7 @@ class PartnershipFilter(PublishedRevisionFilterSet):
         return queryset.with_open_call_on(timezone.localdate()) if value else queryset
 
     def filter_taking_part(self, queryset, name, value):
-        city_condition = {"city": {"city": value}, "country": {"city__country": value}}.get(
+        city_condition = {"city": {"city__slug": value}, "country": {"city__country": value}}.get(
             name, {"city__region": value}
         )
         taking_part = Participation.objects.taking_part().filter(**city_condition)

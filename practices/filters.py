@@ -2,9 +2,11 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cities.filters import city_choices
 from cities.models import City, CreativeField
 from cities.regions import Region
 from rvcu.filtering import PublishedRevisionFilterSet
+from rvcu.widgets import LongSelect
 
 from .models import (
     ActionArea,
@@ -39,17 +41,20 @@ class PracticeFilter(PublishedRevisionFilterSet):
         to_field_name="slug",
         empty_label=_("All fields"),
     )
-    city = django_filters.ModelChoiceFilter(
+    city = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("City"),
-        field_name="practice__city",
-        queryset=City.objects.filter(pk__in=Practice.objects.published().values("city")).only(
-            "name", "slug", "country"
+        field_name="practice__city__slug",
+        choices=lambda: city_choices(
+            City.objects.filter(pk__in=Practice.objects.published().values("city"))
         ),
-        to_field_name="slug",
         empty_label=_("All cities"),
     )
     country = django_filters.ChoiceFilter(
-        label=_("Country"), field_name="practice__city__country", empty_label=_("All countries")
+        widget=LongSelect,
+        label=_("Country"),
+        field_name="practice__city__country",
+        empty_label=_("All countries"),
     )
     region = django_filters.ChoiceFilter(
         label=_("Region"),

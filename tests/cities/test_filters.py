@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from cities.filters import city_choices
+from cities.models import City
 from tests.cities.helpers import listed_names
 from tests.factories import CityFactory
 
@@ -218,3 +220,15 @@ def test_directory_second_page_keeps_filters(client, many_music_cities):
     assert len(previous_links) == 1
     assert "field=music" in previous_links[0]
     assert "page=1" in previous_links[0]
+
+
+def test_city_choices_name_each_city_with_its_country_by_name(db):
+    CityFactory(name="Zagreb", country="HR")
+    CityFactory(name="Granada", slug="granada-spain", country="ES")
+    CityFactory(name="Granada", slug="granada-nicaragua", country="NI")
+
+    assert city_choices(City.objects.all()) == [
+        ("granada-spain", "Granada (ES)"),
+        ("granada-nicaragua", "Granada (NI)"),
+        ("zagreb", "Zagreb (HR)"),
+    ]
