@@ -14,8 +14,9 @@ from partnerships.models import (
     Progress,
 )
 
-from .benchmark_text import free_slug, search_document, within
+from .benchmark_text import within
 from .review import ReviewState
+from .revisions import free_slug
 
 CALL_SHARE = 0.15  # partnerships with calls for applications
 
@@ -44,7 +45,11 @@ class PartnershipPlanning:
                 count=taking_part,
             )
             title = writer.sentence(rng, "partnership_title", subject)[:200]
-            slug = free_slug(title, fallback="partnership", taken=self.partnership_slugs)
+            # Checked against the planned and stored slugs, not with a query per row.
+            slug = free_slug(
+                title, fallback="partnership", is_taken=self.partnership_slugs.__contains__
+            )
+            self.partnership_slugs.add(slug)
             created, submitted, changed = self._timeline(state, city=lead)
             coordinator = self.coordinator_of[lead.pk]
             partnership = Partnership(
@@ -74,7 +79,7 @@ class PartnershipPlanning:
                 else "",
                 **self._partnership_dates(),
             )
-            revision.search_document = search_document(revision)
+            revision.search_document = revision.build_search_document()
             self.plan.partnerships.append(partnership)
             self.plan.partnership_revisions.append(revision)
             self._plan_participations(partnership, state, lead, partners, extra, created)

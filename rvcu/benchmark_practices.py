@@ -6,8 +6,9 @@ from partnerships.models import Sector
 from practices.models import BudgetRange, Practice, PracticeRevision
 
 from . import benchmark_vocabulary as vocabulary
-from .benchmark_text import free_slug, search_document, within
+from .benchmark_text import within
 from .review import ReviewState
+from .revisions import free_slug
 
 NEWER_DRAFT_SHARE = 0.01  # published practices whose city is editing a new draft
 PRACTICE_FROM_PARTNERSHIP_SHARE = 0.10
@@ -46,7 +47,9 @@ class PracticePlanning:
                 rare=rng.choice(vocabulary.RARE_WORDS) if rng.random() < RARE_WORD_SHARE else "",
             )
             title = writer.sentence(rng, "title", subject)[:200]
-            slug = free_slug(title, fallback="practice", taken=self.practice_slugs)
+            # Checked against the planned and stored slugs, not with a query per row.
+            slug = free_slug(title, fallback="practice", is_taken=self.practice_slugs.__contains__)
+            self.practice_slugs.add(slug)
             created, submitted, changed = self._timeline(state, city=city)
             coordinator = self.coordinator_of[city.pk]
             practice = Practice(slug=slug, city=city, created_by=coordinator, created_at=created)
@@ -62,7 +65,7 @@ class PracticePlanning:
                 title=title,
                 **content,
             )
-            revision.search_document = search_document(revision)
+            revision.search_document = revision.build_search_document()
             self.plan.practices.append(practice)
             self.plan.practice_revisions.append(revision)
             tags = self._practice_tags(field_slugs, vulnerable)
@@ -150,7 +153,7 @@ class PracticePlanning:
             title=published.title,
             **content,
         )
-        draft.search_document = search_document(draft)
+        draft.search_document = draft.build_search_document()
         self.plan.practice_revisions.append(draft)
         for name, keys in tags.items():
             self._tag(draft, name, keys)

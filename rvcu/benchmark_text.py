@@ -7,10 +7,6 @@ import itertools
 import string
 from dataclasses import dataclass
 
-from anyascii import anyascii
-
-from cities.text import ascii_slug, search_key
-
 from . import benchmark_vocabulary as vocabulary
 
 
@@ -188,33 +184,6 @@ def _bare(phrase):
 
 def _de_bare(word):
     return ("d'" if word[:1].lower() in "aàâeéèêiîoôuh" else "de ") + word
-
-
-_TRANSLITERATIONS = {}  # code point -> ASCII, for the characters met so far
-
-
-def search_document(revision):
-    """What Revision.save() stores, as bulk_create does not call save(): search_key() of the
-    searched texts. anyascii maps characters one by one, so each non-ASCII character is
-    transliterated once (not once per occurrence) and search_key gets ASCII text: the same
-    result, many times faster."""
-    text = " ".join(getattr(revision, name) or "" for name in revision.searched_texts)
-    for character in set(text):
-        if not character.isascii() and ord(character) not in _TRANSLITERATIONS:
-            _TRANSLITERATIONS[ord(character)] = anyascii(character)
-    return search_key(text.translate(_TRANSLITERATIONS))
-
-
-def free_slug(text, *, fallback, taken):
-    """The slug rvcu.revisions.unique_slug gives, checked against `taken` (the slugs in the
-    database and those planned) rather than with one query per row, which took a third of the
-    planning time; the new slug is added to `taken`."""
-    base = ascii_slug(text)[:120] or fallback
-    slug, number = base, 2
-    while slug in taken:
-        slug, number = f"{base}-{number}", number + 1
-    taken.add(slug)
-    return slug
 
 
 def within(text, limit):

@@ -104,9 +104,7 @@ class Revision(ReviewedItem):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.search_document = search_key(
-            " ".join(getattr(self, name) or "" for name in self.searched_texts)
-        )
+        self.search_document = self.build_search_document()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(self.searched_texts):
             kwargs["update_fields"] = {*update_fields, "search_document"}
@@ -115,6 +113,11 @@ class Revision(ReviewedItem):
     @property
     def document(self):
         return getattr(self, self.document_field)
+
+    def build_search_document(self):
+        """What `search_document` holds: the searched texts, lower-case and without accents.
+        Whoever writes revisions without save() (bulk imports) stores it themselves."""
+        return search_key(" ".join(getattr(self, name) or "" for name in self.searched_texts))
 
     @property
     def is_public(self):
@@ -136,13 +139,22 @@ def latest_revision(document):
     return document.revisions.order_by("-number").first()
 
 
-def unique_slug(model, text, *, fallback, reserved=()):
-    """A slug for a new `model` row made from `text`, not yet taken nor reserved."""
+def free_slug(text, *, fallback, is_taken):
+    """A slug made from `text` (or `fallback`), numbered until `is_taken` says it is free."""
     base = ascii_slug(text)[:120] or fallback
     slug, number = base, 2
-    while slug in reserved or model.objects.filter(slug=slug).exists():
+    while is_taken(slug):
         slug, number = f"{base}-{number}", number + 1
     return slug
+
+
+def unique_slug(model, text, *, fallback, reserved=()):
+    """A slug for a new `model` row made from `text`, not yet taken nor reserved."""
+    return free_slug(
+        text,
+        fallback=fallback,
+        is_taken=lambda slug: slug in reserved or model.objects.filter(slug=slug).exists(),
+    )
 
 
 def save_content(revision, *, by, content):

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from django.db import DatabaseError, transaction
 
 from cities.models import City, CreativeField
-from cities.text import search_key
 from partnerships.models import (
     OpenCall,
     Organisation,
@@ -253,9 +252,7 @@ def _published_revision(batch, document, entry, keys, tags):
     )
     check(revision, exclude=[model.document_field, "author", "partnership"])
     # What Revision.save() stores; bulk_create does not call save().
-    revision.search_document = search_key(
-        " ".join(getattr(revision, name) or "" for name in model.searched_texts)
-    )
+    revision.search_document = revision.build_search_document()
     batch.add(document, revision)
     for name in TAG_SECTIONS:
         with about(name):
