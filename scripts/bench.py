@@ -329,7 +329,11 @@ def gunicorn_log_summary(log):
     """Worker restarts and the warning or error lines in gunicorn's log (access lines left out)."""
     restarts = len(re.findall(r"Autorestarting worker", log))
     problems = [
-        line for line in log.splitlines() if re.search(r"\] \[(WARNING|ERROR|CRITICAL)\]", line)
+        line
+        for line in log.splitlines()
+        if re.search(r"\] \[(WARNING|ERROR|CRITICAL)\]", line)
+        # The run's own quick shutdowns, between load scenarios.
+        and "was sent SIGINT" not in line
     ]
     return restarts, problems
 

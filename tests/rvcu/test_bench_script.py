@@ -220,6 +220,7 @@ def test_gunicorn_log_summary_counts_restarts_and_keeps_problems():
         '127.0.0.1 - - [30/Nov/2026:05:00:01 +0000] "GET /en/ HTTP/1.1" 200 8900 "-" "-" 1500\n'
         "[2026-11-30 05:00:02 +0000] [12] [INFO] Autorestarting worker after current request.\n"
         "[2026-11-30 05:00:03 +0000] [10] [CRITICAL] WORKER TIMEOUT (pid:13)\n"
+        "[2026-11-30 05:00:04 +0000] [10] [ERROR] Worker (pid:14) was sent SIGINT!\n"
         "[2026-11-30 05:00:04 +0000] [14] [INFO] Autorestarting worker after current request.\n"
         '127.0.0.1 - - [30/Nov/2026:05:00:05 +0000] "GET /en/?q=[ERROR] HTTP/1.1" 200 1 "-" 1\n'
     )
