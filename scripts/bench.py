@@ -338,6 +338,12 @@ def gunicorn_log_summary(log):
     return restarts, problems
 
 
+def share(part, whole):
+    """'12%'; two significant digits under 1% ('0.015%')."""
+    percent = 100 * part / whole if whole else 0
+    return f"{percent:.0f}%" if percent >= 1 else f"{percent:.2g}%"
+
+
 def kb(size):
     return f"{size / 1024:.1f}"
 
@@ -555,9 +561,13 @@ def choose_pages(seed):
     words = search_words()
     if practice is None or partnership is None or len(words) < 30:
         raise SystemExit("The bench database holds no published practice or partnership.")
-    ranked = [word for word, _documents in words if len(word) >= 5]
-    common, two_words = ranked[0], f"{ranked[10]} {ranked[30]}"
-    rare = next(word for word, documents in reversed(words) if documents >= 2 and len(word) >= 6)
+    # The most frequent word (the most matches to count and rank), a rare one, and two
+    # frequent words together; a word's page is named with the share of practices it is in.
+    published = practices.count()
+    ranked = [(word, documents) for word, documents in words if len(word) >= 5]
+    common = ranked[0]
+    rare = next(pair for pair in reversed(words) if pair[1] >= 2 and len(pair[0]) >= 6)
+    two_words = f"{ranked[10][0]} {ranked[30][0]}"
 
     practice_list = reverse("practices:practice-list")
     filters = {"field": busiest_field.slug, "region": busiest_region}
@@ -569,8 +579,16 @@ def choose_pages(seed):
         PageResult("city", reverse("cities:city-detail", args=[city.slug])),
         PageResult("practice list", practice_list),
         PageResult("practice list, filtered", f"{practice_list}?{urlencode(filters)}"),
-        PageResult("search, common word", f"{practice_list}?q={common}", is_search=True),
-        PageResult("search, rare word", f"{practice_list}?q={rare}", is_search=True),
+        PageResult(
+            f"search, common word (in {share(common[1], published)} of practices)",
+            f"{practice_list}?q={common[0]}",
+            is_search=True,
+        ),
+        PageResult(
+            f"search, rare word (in {share(rare[1], published)})",
+            f"{practice_list}?q={rare[0]}",
+            is_search=True,
+        ),
         PageResult(
             "search, two words", f"{practice_list}?{urlencode({'q': two_words})}", is_search=True
         ),

@@ -291,3 +291,11 @@ def test_timed_samples_without_a_budget_takes_none():
 
     assert bench.timed_samples(clock.fetch, 30, budget_seconds=-2.0, clock=clock) == []
     assert clock.calls == 0
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [(20000, 20000, "100%"), (3, 20000, "0.015%"), (60, 20000, "0.3%")],
+)
+def test_share(part, whole, expected):
+    assert bench.share(part, whole) == expected
