@@ -48,7 +48,7 @@ fmt: install
 	$(BIN)/ruff check --fix .
 
 # The benchmark at network scale, on PostgreSQL with gunicorn, Redis and wrk (docs/performance.md):
-# about 10 minutes, more the first time (it builds the data). BENCH_QUICK=1 for a short run.
+# about 7 minutes, 1 to 2 more when it builds the data. BENCH_QUICK=1 for a short run.
 bench: install translations
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
