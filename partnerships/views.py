@@ -10,7 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from cities.models import City
-from rvcu.filtering import filters_in_use
+from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 from rvcu.views import AuthorTransitionView
 
@@ -32,8 +32,7 @@ class PartnershipListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["is_filtered"] = filters_in_use(context["filter"])
-        return context
+        return {**context, **search_context(context["filter"], context["paginator"])}
 
 
 class PartnershipDetailView(DetailView):

@@ -9,7 +9,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from cities.models import City
-from rvcu.filtering import filters_in_use
+from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 from rvcu.views import AuthorTransitionView
 
@@ -34,9 +34,7 @@ class PracticeListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filterset = context["filter"]
-        context["is_filtered"] = filters_in_use(filterset)
-        return context
+        return {**context, **search_context(context["filter"], context["paginator"])}
 
 
 class PracticeDetailView(DetailView):

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.filters import member_country_choices
 
-from .search import search_revisions
+from .search import MAX_MATCHES, search_revisions, search_words
+
+
+def search_context(filterset, paginator):
+    """What a list of reviewed documents says of its filters and of a capped search."""
+    return {
+        "is_filtered": filters_in_use(filterset),
+        "search_capped": filterset.search_is_capped(paginator.count),
+        "max_matches": MAX_MATCHES,
+    }
 
 
 def filters_in_use(filterset):
@@ -40,6 +49,9 @@ class PublishedRevisionFilterSet(django_filters.FilterSet):
             if data.get("country"):
                 data["country"] = data["country"].upper()
         super().__init__(data, *args, **kwargs)
+        # Words last but for the order: a search keeps its most recent matches among the
+        # revisions the other filters chose.
+        self.filters["q"] = self.filters.pop("q")
         self.filters["sort"] = self.filters.pop("sort")  # last in the form
         self.filters["sort"].extra["choices"] = self.sort_choices
         if "country" in self.filters:
@@ -47,6 +59,12 @@ class PublishedRevisionFilterSet(django_filters.FilterSet):
 
     def filter_words(self, queryset, name, value):
         return search_revisions(queryset, value)
+
+    def search_is_capped(self, count):
+        """Whether the words matched so many revisions that only the most recent are listed
+        (`count`: how many are listed)."""
+        words = self.form.cleaned_data.get("q", "") if self.is_valid() else ""
+        return bool(search_words(words)) and count >= MAX_MATCHES
 
     def sort_by(self, queryset, name, value):
         if value == "relevance" and self.form.cleaned_data.get("q"):

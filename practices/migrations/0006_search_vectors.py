@@ -4,7 +4,7 @@ import django.contrib.postgres.search
 import rvcu.search
 from django.db import migrations, models
 
-from rvcu.search import keep_head_vector_inline_operation, search_index_operation
+from rvcu.search import keep_vectors_in_row_operation, search_index_operation
 
 
 class Migration(migrations.Migration):
@@ -26,5 +26,5 @@ class Migration(migrations.Migration):
         ),
         search_index_operation("practices_practicerevision", "practice_search_vector_idx", expression="search_vector"),
         search_index_operation("practices_practicerevision", "practice_search_document_idx", drop=True),
-        keep_head_vector_inline_operation("practices_practicerevision"),
+        keep_vectors_in_row_operation("practices_practicerevision"),
     ]

@@ -241,11 +241,13 @@ def test_search_index_exists_on_postgresql_only(festival):
             definition = rows[0][0]
             assert "USING gin (search_vector)" in definition
             cursor.execute(
-                "SELECT attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
-                "AND attname = 'search_head_vector'",
+                "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = %s::regclass "
+                "AND attname LIKE 'search%%vector' ORDER BY attname",
                 ["practices_practicerevision"],
             )
-            assert cursor.fetchone() == ("m",), "the ranked vector is kept in the row"
+            assert cursor.fetchall() == [("search_head_vector", "m"), ("search_vector", "m")], (
+                "the vectors are kept in the row"
+            )
         else:
             cursor.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'index' AND name = %s", [INDEX]
@@ -314,3 +316,42 @@ def test_a_word_far_into_the_texts_is_found_and_ranks_after_the_title(krakow):
     assert {revision.pk for revision in results} == {in_title.pk, far_away.pk}
     if connection.vendor == "postgresql":
         assert results[1].rank < results[0].rank
+
+
+def test_search_keeps_the_most_recent_matches_and_says_so(client, krakow, monkeypatch):
+    monkeypatch.setattr("rvcu.search.MAX_MATCHES", 3)
+    monkeypatch.setattr("rvcu.filtering.MAX_MATCHES", 3)
+    revisions = [published_practice(krakow, f"Lantern walk {number}") for number in range(5)]
+    for day, revision in enumerate(revisions, start=1):
+        PracticeRevision.objects.filter(pk=revision.pk).update(
+            state_changed_at=datetime(2024, 1, day, tzinfo=UTC)
+        )
+
+    response = client.get(LIST, {"q": "lantern", "sort": "newest"})
+
+    assert card_titles(response) == ["Lantern walk 4", "Lantern walk 3", "Lantern walk 2"]
+    assert "only the 3 most recent matches are listed" in response.content.decode()
+
+
+def test_search_below_the_cap_says_nothing_of_it(client, krakow):
+    published_practice(krakow, "Lantern walk")
+
+    response = client.get(LIST, {"q": "lantern"})
+
+    assert card_titles(response) == ["Lantern walk"]
+    assert "most recent matches are listed" not in response.content.decode()
+
+
+def test_search_cap_applies_after_the_other_filters(client, krakow, monkeypatch):
+    """The most recent matches are those of the field asked for, not of every field."""
+    monkeypatch.setattr("rvcu.search.MAX_MATCHES", 1)
+    music = published_practice(krakow, "Lantern music", fields=["music"])
+    film = published_practice(krakow, "Lantern film", fields=["film"])
+    for day, revision in ((1, music), (2, film)):
+        PracticeRevision.objects.filter(pk=revision.pk).update(
+            state_changed_at=datetime(2024, 1, day, tzinfo=UTC)
+        )
+
+    response = client.get(LIST, {"q": "lantern", "field": "music"})
+
+    assert card_titles(response) == ["Lantern music"]
