@@ -29,8 +29,11 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 
 # A worker is replaced after about this many requests, the jitter keeping them from all
 # restarting at once: a slow leak (in a library, a cache that only grows) cannot build up.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 100))
+# Not much lower: a cached page takes about a millisecond, and each restart closes the
+# connections the worker held (1,000 meant hundreds of restarts a minute under load, see
+# docs/performance.md).
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 5000))
 
 # Requests and errors to standard output and error, for the journal (systemd) or the container.
 accesslog = "-"

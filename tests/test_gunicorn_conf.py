@@ -43,8 +43,8 @@ def test_gunicorn_conf_defaults_fit_the_machine(clean_env, monkeypatch):
     assert conf["threads"] == 2
     assert conf["timeout"] == 30
     assert conf["keepalive"] == 5
-    assert conf["max_requests"] == 1000
-    assert conf["max_requests_jitter"] == 100
+    assert conf["max_requests"] == 50000
+    assert conf["max_requests_jitter"] == 5000
     assert conf["accesslog"] == "-"
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
 
