@@ -103,6 +103,6 @@ def test_gunicorn_takes_every_setting_of_the_file_under_its_own_names():
     assert printed["worker_class"] == "gthread"
     assert printed["threads"] == "2"
     assert printed["max_requests"] == "777"
-    assert printed["max_requests_jitter"] == "100"
+    assert printed["max_requests_jitter"] == "5000"
     assert printed["keepalive"] == "5"
     assert printed["accesslog"] == "-"
