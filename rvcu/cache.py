@@ -5,13 +5,15 @@ A public view is wrapped in `public_page`; `PublicPageCacheMiddleware` keeps its
 visitors who carry no session cookie (anonymous visitors: a logged-in coordinator always gets a
 fresh page, with their menu).
 
-Pages are keyed by a *content version*: any write to a city, creative field, practice or
-partnership (the models of those apps) replaces the version once the transaction commits, so
-every page cached before it is left to expire unused. With Redis (`REDIS_URL`) every app server
-sees the new version at once; with the local-memory cache each process has its own, so a
-change shows within `RVCU_PAGE_CACHE_SECONDS` (see docs/deployment.md).
+Pages are stored with the *content version* they were built under: any write to a city,
+creative field, practice or partnership (the models of those apps) replaces the version once
+the transaction commits, so every page cached before it is built again when next asked for.
+With Redis (`REDIS_URL`) every app server sees the new version at once; with the local-memory
+cache each process has its own, so a change shows within `RVCU_PAGE_CACHE_SECONDS` (see
+docs/deployment.md).
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -19,6 +21,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends import redis
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
@@ -44,8 +47,10 @@ def public_page(view):
     return wrapper
 
 
+@functools.lru_cache(maxsize=4096)
 def is_public_page(path):
-    """Whether `path` is answered by a view wrapped in `public_page`."""
+    """Whether `path` is answered by a view wrapped in `public_page` (kept per path: resolving
+    took as long as serving a cached page)."""
     with translation.override(translation.get_language_from_path(path)):
         try:
             match = resolve(path)
@@ -86,31 +91,34 @@ def connect_invalidation():
 
 
 class PublicPageCacheMiddleware:
-    """Serves and stores the pages marked by `public_page`. Must come after the middleware
-    that adds headers to every response (security, CSP), which then apply to cached pages
-    too, and before the session and authentication middleware, which it lets a cached answer
-    skip."""
+    """Serves and stores the pages marked by `public_page`. It comes before the session and
+    authentication middleware, which a cached answer skips; the headers the middleware after it
+    add (CSP, frame options, language) are stored with the page, those before it (security)
+    are added to every answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        key = None
+        key = version = None
         if self.may_serve_from_cache(request):
-            page = f"{request.get_host()}{request.get_full_path()}"
+            key = self.cache_key(f"{request.get_host()}{request.get_full_path()}")
             try:
-                key = self.cache_key(page)
-                response = cache.get(key)
+                # One round trip: the content version and the page, stored with the version it
+                # was built under.
+                found = cache.get_many([CONTENT_VERSION_KEY, key])
+                version = found.get(CONTENT_VERSION_KEY) or content_version()
             except Exception:
                 # A cache that does not answer costs the page its cache, never the page.
                 logger.warning("Page cache unavailable", exc_info=True)
                 return self.get_response(request)
-            if response is not None:
-                return response
+            stored = found.get(key)
+            if stored is not None and stored[0] == version:
+                return stored[1]
         response = self.get_response(request)
         if key is not None and self.may_store(response):
             try:
-                cache.set(key, response, settings.RVCU_PAGE_CACHE_SECONDS)
+                cache.set(key, (version, response), settings.RVCU_PAGE_CACHE_SECONDS)
             except Exception:
                 logger.warning("Page cache unavailable", exc_info=True)
         return response
@@ -130,7 +138,7 @@ class PublicPageCacheMiddleware:
         """The key of `page` (host, path and query) as it is today."""
         # The day is in the key: pages say which calls for applications are open today.
         digest = hashlib.sha256(page.encode()).hexdigest()
-        return f"rvcu:page:{content_version()}:{timezone.localdate().isoformat()}:{digest}"
+        return f"rvcu:page:{timezone.localdate().isoformat()}:{digest}"
 
     @staticmethod
     def may_store(response):
@@ -141,3 +149,28 @@ class PublicPageCacheMiddleware:
             # A cookie (CSRF token, message, session) belongs to one visitor.
             and not response.cookies
         )
+
+
+class RedisCacheClient(redis.RedisCacheClient):
+    """Django's Redis client, keeping its redis-py clients: Django makes one for every
+    command, and making one (its table of response parsers) cost more than the command on a
+    cached page. A redis-py client is safe to share between threads (connections come from
+    the pool per command)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        if index not in self._clients:
+            self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
+        return self._clients[index]
+
+
+class RedisCache(redis.RedisCache):
+    """Django's Redis cache with `RedisCacheClient` (the BACKEND when REDIS_URL is set)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient

@@ -40,10 +40,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Early, so that a response served from a cache by a middleware below gets the header too.
-    "csp.middleware.CSPMiddleware",
-    # Serves cached public pages before sessions and authentication (see rvcu/cache.py).
+    # Serves cached public pages before sessions and authentication (see rvcu/cache.py); the
+    # pages it keeps already carry the headers of the middleware below (the CSP's included).
     "rvcu.cache.PublicPageCacheMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,7 +131,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CACHES = {
     "default": {
         "BACKEND": (
-            "django.core.cache.backends.redis.RedisCache"
+            "rvcu.cache.RedisCache"
             if REDIS_URL
             else "django.core.cache.backends.locmem.LocMemCache"
         ),

@@ -4,11 +4,12 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.urls import reverse
 from django.utils import timezone
 
 from practices import services
-from rvcu.cache import CONTENT_VERSION_KEY, content_version
+from rvcu.cache import CONTENT_VERSION_KEY, RedisCache, content_version, is_public_page
 from tests.factories import CityFactory
 from tests.practices.factories import published_practice, secretariat, submitted_practice
 
@@ -193,11 +194,18 @@ def test_a_broken_cache_does_not_fail_a_committed_write(krakow, monkeypatch, wri
 @pytest.mark.parametrize("path", ["/en/accounts/login/", "/admin/login/", "/healthz", "/en/my/"])
 def test_pages_that_are_not_public_never_ask_the_page_cache(client, krakow, monkeypatch, path):
     asked = []
-    monkeypatch.setattr("rvcu.cache.content_version", lambda: asked.append(path))
+
+    class WatchedCache:
+        def __getattr__(self, name):
+            asked.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr("rvcu.cache.cache", WatchedCache())
 
     client.get(path)
-
     assert asked == []
+    client.get("/en/practices/")
+    assert asked, "a public page does ask"
 
 
 def test_writes_leave_no_after_commit_work_when_the_page_cache_is_off(
@@ -207,3 +215,21 @@ def test_writes_leave_no_after_commit_work_when_the_page_cache_is_off(
     with django_capture_on_commit_callbacks() as callbacks:
         CityFactory(name="Ghent", country="BE")
     assert callbacks == []
+
+
+def test_redis_cache_keeps_one_client_per_pool():
+    """Making a redis-py client for every command cost more than the command itself."""
+    redis_cache = RedisCache("redis://127.0.0.1:6379/15", {})
+
+    reader = redis_cache._cache.get_client()
+
+    assert redis_cache._cache.get_client() is reader
+    assert redis_cache._cache.get_client(write=True) is redis_cache._cache.get_client(write=True)
+    assert isinstance(redis_cache, DjangoRedisCache)
+
+
+def test_public_pages_are_known_by_their_path():
+    assert is_public_page("/en/practices/")
+    assert is_public_page("/fr/cities/krakow/")
+    assert not is_public_page("/en/my/")
+    assert not is_public_page("/en/no-such-page/")

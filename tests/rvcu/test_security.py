@@ -167,7 +167,7 @@ CACHES_AND_POLICY = """
 def test_cache_is_redis_when_redis_url_is_set(tmp_path):
     found = run_django(CACHES_AND_POLICY, tmp_path, REDIS_URL="redis://127.0.0.1:6379/1")
 
-    assert found["cache"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert found["cache"]["BACKEND"] == "rvcu.cache.RedisCache"
     assert found["cache"]["LOCATION"] == "redis://127.0.0.1:6379/1"
     assert found["cache"]["KEY_PREFIX"] == "rvcu"
     assert found["cache"]["OPTIONS"]["socket_timeout"] == 1
