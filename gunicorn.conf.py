@@ -27,13 +27,12 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 # never sends a request on a connection gunicorn is closing (see docs/deployment.md).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 5))
 
-# A worker is replaced after about this many requests, the jitter keeping them from all
-# restarting at once: a slow leak (in a library, a cache that only grows) cannot build up.
-# Not much lower: a cached page takes about a millisecond, and each restart closes the
-# connections the worker held (1,000 meant hundreds of restarts a minute under load, see
-# docs/performance.md).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50000))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 5000))
+# Workers are not replaced after a number of requests unless asked (gunicorn's own default):
+# each replacement closes the connections the worker held, which clients see as errors under
+# load (docs/performance.md). Set GUNICORN_MAX_REQUESTS (e.g. 50000, with a jitter so that they
+# do not all restart at once) if a slow memory leak ever shows.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 0))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 0))
 
 # Requests and errors to standard output and error, for the journal (systemd) or the container.
 accesslog = "-"

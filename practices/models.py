@@ -1,3 +1,5 @@
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
 from django.db import models
@@ -264,6 +266,13 @@ class PracticeRevision(Illustrated, Revision):
         return [line.strip() for line in self.links.splitlines() if line.strip()]
 
 
+def attachment_path(instance, filename):
+    """Where an attached PDF is stored: in a folder of its own with an unguessable name, as the
+    media files are served without asking who reads them and a draft's documents are not
+    public."""
+    return f"documents/practices/{uuid.uuid4().hex}/{filename}"
+
+
 class PracticeAttachment(models.Model):
     """A PDF document that goes with a revision (a report, an evaluation, a brochure)."""
 
@@ -274,9 +283,7 @@ class PracticeAttachment(models.Model):
         related_name="attachments",
     )
     title = models.CharField(_("title of the document"), max_length=200)
-    file = PdfField(
-        _("PDF file"), upload_to="documents/practices/", help_text=_("A PDF, 10 MB at most.")
-    )
+    file = PdfField(_("PDF file"), upload_to=attachment_path, help_text=_("A PDF, 10 MB at most."))
 
     class Meta:
         verbose_name = _("attached document")

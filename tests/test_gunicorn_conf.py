@@ -43,8 +43,8 @@ def test_gunicorn_conf_defaults_fit_the_machine(clean_env, monkeypatch):
     assert conf["threads"] == 2
     assert conf["timeout"] == 30
     assert conf["keepalive"] == 5
-    assert conf["max_requests"] == 50000
-    assert conf["max_requests_jitter"] == 5000
+    assert conf["max_requests"] == 0
+    assert conf["max_requests_jitter"] == 0
     assert conf["accesslog"] == "-"
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
 
@@ -103,6 +103,6 @@ def test_gunicorn_takes_every_setting_of_the_file_under_its_own_names():
     assert printed["worker_class"] == "gthread"
     assert printed["threads"] == "2"
     assert printed["max_requests"] == "777"
-    assert printed["max_requests_jitter"] == "5000"
+    assert printed["max_requests_jitter"] == "0"
     assert printed["keepalive"] == "5"
     assert printed["accesslog"] == "-"
