@@ -21,13 +21,14 @@ class CityFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     field = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Creative field"),
         queryset=CreativeField.objects.all(),
         to_field_name="slug",
         empty_label=_("All fields"),
     )
     region = django_filters.ChoiceFilter(
-        label=_("Region"), choices=Region.choices, empty_label=_("All regions")
+        widget=LongSelect, label=_("Region"), choices=Region.choices, empty_label=_("All regions")
     )
     country = django_filters.ChoiceFilter(
         widget=LongSelect, label=_("Country"), empty_label=_("All countries")
@@ -50,6 +51,7 @@ class CityFilter(django_filters.FilterSet):
         min_value=FIRST_DESIGNATION_YEAR,
     )
     sort = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("Sort by"),
         method="sort_by",
         empty_label=None,

@@ -45,9 +45,13 @@ class PartnershipFilter(PublishedRevisionFilterSet):
         method="filter_open_call",
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=PartnershipKind.choices, empty_label=_("All kinds")
+        widget=LongSelect,
+        label=_("Kind"),
+        choices=PartnershipKind.choices,
+        empty_label=_("All kinds"),
     )
     field = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Creative field"),
         field_name="fields",
         queryset=CreativeField.objects.all(),
@@ -74,19 +78,25 @@ class PartnershipFilter(PublishedRevisionFilterSet):
         method="filter_taking_part",
     )
     region = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("Region"),
         choices=Region.choices,
         empty_label=_("All regions"),
         method="filter_taking_part",
     )
     sector = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("With a partner of the sector"),
         choices=Sector.choices,
         empty_label=_("All sectors"),
         method="filter_sector",
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"), field_name="progress", choices=Progress.choices, empty_label=_("All")
+        widget=LongSelect,
+        label=_("State"),
+        field_name="progress",
+        choices=Progress.choices,
+        empty_label=_("All"),
     )
 
     class Meta:

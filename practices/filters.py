@@ -35,6 +35,7 @@ class PracticeFilter(PublishedRevisionFilterSet):
         help_text=_("Searches titles, summaries and the texts of the practices."),
     )
     field = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Creative field"),
         field_name="fields",
         queryset=CreativeField.objects.all(),
@@ -57,12 +58,14 @@ class PracticeFilter(PublishedRevisionFilterSet):
         empty_label=_("All countries"),
     )
     region = django_filters.ChoiceFilter(
+        widget=LongSelect,
         label=_("Region"),
         field_name="practice__city__region",
         choices=Region.choices,
         empty_label=_("All regions"),
     )
     objective = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Objective of the network"),
         field_name="objectives",
         queryset=Objective.objects.all(),
@@ -70,6 +73,7 @@ class PracticeFilter(PublishedRevisionFilterSet):
         empty_label=_("All objectives"),
     )
     action_area = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Area of action"),
         field_name="action_areas",
         queryset=ActionArea.objects.all(),
@@ -77,6 +81,7 @@ class PracticeFilter(PublishedRevisionFilterSet):
         empty_label=_("All areas of action"),
     )
     sdg = django_filters.ModelChoiceFilter(
+        widget=LongSelect,
         label=_("Sustainable Development Goal"),
         field_name="sdgs",
         queryset=SustainableDevelopmentGoal.objects.all(),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cities.filters import member_country_choices
 
 from .search import MAX_MATCHES, search_revisions, search_words
+from .widgets import LongSelect
 
 
 def search_context(filterset, paginator):
@@ -37,7 +38,9 @@ class PublishedRevisionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
     )
-    sort = django_filters.ChoiceFilter(label=_("Sort by"), method="sort_by", empty_label=None)
+    sort = django_filters.ChoiceFilter(
+        widget=LongSelect, label=_("Sort by"), method="sort_by", empty_label=None
+    )
 
     sort_choices = ()
     orderings = {}

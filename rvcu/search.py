@@ -22,7 +22,7 @@ MAX_WORDS = 12
 # A search keeps its most recent matches only, up to this many, and ranks those: for a word that
 # most texts hold, counting and ranking every match would read every text (a third of a second
 # for 20,000 practices). The list says so when a search reaches it.
-MAX_MATCHES = 1000
+MAX_MATCHES = 500
 # Results are ranked on the beginning of the document, where the title and the summary are:
 # ranking on whole texts would read kilobytes of vector for each of thousands of matches.
 HEAD_LENGTH = 800

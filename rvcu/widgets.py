@@ -6,9 +6,9 @@ from django.utils.html import format_html, format_html_join
 
 
 class LongSelect(forms.Select):
-    """A select of hundreds of options (member cities, countries) written in Python: through
-    the template engine, the options of a filter form took most of the time of a list page.
-    The same HTML as Django's select, without option groups."""
+    """A select written in Python, for the filter forms (hundreds of member cities and
+    countries among them): through the template engine, their options took most of the time
+    of a list page. The same HTML as Django's select, without option groups."""
 
     def render(self, name, value, attrs=None, renderer=None):
         selected = set(self.format_value(value))
