@@ -52,13 +52,20 @@ class PublishedRevisionFilterSet(django_filters.FilterSet):
             if data.get("country"):
                 data["country"] = data["country"].upper()
         super().__init__(data, *args, **kwargs)
-        # Words last but for the order: a search keeps its most recent matches among the
-        # revisions the other filters chose.
-        self.filters["q"] = self.filters.pop("q")
         self.filters["sort"] = self.filters.pop("sort")  # last in the form
         self.filters["sort"].extra["choices"] = self.sort_choices
         if "country" in self.filters:
             self.filters["country"].extra["choices"] = member_country_choices
+
+    def filter_queryset(self, queryset):
+        """The filters in the form's order, except the words, applied last but for the order:
+        a search keeps its most recent matches among the revisions the other filters chose."""
+        last = ("q", "sort")
+        names = [name for name in self.form.cleaned_data if name not in last]
+        for name in [*names, *last]:
+            if name in self.form.cleaned_data:
+                queryset = self.filters[name].filter(queryset, self.form.cleaned_data[name])
+        return queryset
 
     def filter_words(self, queryset, name, value):
         return search_revisions(queryset, value)

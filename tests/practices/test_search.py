@@ -355,3 +355,11 @@ def test_search_cap_applies_after_the_other_filters(client, krakow, monkeypatch)
     response = client.get(LIST, {"q": "lantern", "field": "music"})
 
     assert card_titles(response) == ["Lantern music"]
+
+
+def test_the_words_come_first_in_the_filter_form(client, krakow):
+    content = client.get(LIST).content.decode()
+
+    assert (
+        content.index('id="id_q"') < content.index('id="id_field"') < content.index('id="id_sort"')
+    )
