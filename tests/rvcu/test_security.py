@@ -203,6 +203,9 @@ PRODUCTION_REQUESTS = """
     from django.test import Client
 
     call_command("migrate", verbosity=0)
+    # Pages name their hashed static files: production needs them collected, as a deployment
+    # does (a fresh clone has none).
+    call_command("collectstatic", interactive=False, verbosity=0)
     client = Client(HTTP_HOST="portal.example.org")
     plain_page = client.get("/en/accounts/login/")
     plain_health = client.get("/healthz")
@@ -232,7 +235,8 @@ PRODUCTION_REQUESTS = """
 @pytest.fixture(scope="module")
 def production(tmp_path_factory):
     """What the production settings answer over plain HTTP and behind the TLS proxy."""
-    return run_django(PRODUCTION_REQUESTS, tmp_path_factory.mktemp("production"))
+    folder = tmp_path_factory.mktemp("production")
+    return run_django(PRODUCTION_REQUESTS, folder, DJANGO_STATIC_ROOT=str(folder / "static"))
 
 
 def test_production_redirects_plain_http_to_https(production):
