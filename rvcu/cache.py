@@ -1,6 +1,6 @@
 """Whole-page cache of the public pages, for visitors without a session.
 
-A public view is wrapped in `public_page`; `PublicPageCacheMiddleware` keeps its response for
+A public view is marked by `public_page`; `PublicPageCacheMiddleware` keeps its response for
 `RVCU_PAGE_CACHE_SECONDS` and serves it again, before sessions, authentication or any query, to
 visitors who carry no session cookie (anonymous visitors: a logged-in coordinator always gets a
 fresh page, with their menu).
@@ -17,7 +17,6 @@ import functools
 import hashlib
 import logging
 import time
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -35,21 +34,15 @@ PUBLIC_CONTENT_APPS = {"cities", "practices", "partnerships"}
 
 
 def public_page(view):
-    """Marks `view`'s successful answers as the same for every visitor, so they may be cached."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response.is_public_page = True
-        return response
-
-    wrapper.is_public_page = True
-    return wrapper
+    """Marks `view`'s successful answers as the same for every visitor, so they may be cached
+    (the middleware knows them by their path, see `is_public_page`)."""
+    view.is_public_page = True
+    return view
 
 
 @functools.lru_cache(maxsize=4096)
 def is_public_page(path):
-    """Whether `path` is answered by a view wrapped in `public_page` (kept per path: resolving
+    """Whether `path` is answered by a view marked by `public_page` (kept per path: resolving
     took as long as serving a cached page)."""
     with translation.override(translation.get_language_from_path(path)):
         try:
@@ -91,7 +84,7 @@ def connect_invalidation():
 
 
 class PublicPageCacheMiddleware:
-    """Serves and stores the pages marked by `public_page`. It comes before the session and
+    """Serves and stores the pages of views marked by `public_page`. It comes before the session and
     authentication middleware, which a cached answer skips; the headers the middleware after it
     add (CSP, frame options, language) are stored with the page, those before it (security)
     are added to every answer."""
@@ -143,8 +136,7 @@ class PublicPageCacheMiddleware:
     @staticmethod
     def may_store(response):
         return (
-            getattr(response, "is_public_page", False)
-            and response.status_code == 200
+            response.status_code == 200
             and not response.streaming
             # A cookie (CSRF token, message, session) belongs to one visitor.
             and not response.cookies

@@ -198,7 +198,11 @@ def _load_partnerships(document, cities, tags):
             batch.rows[OrganisationRole].extend(
                 _organisation_roles(entry, revision, organisations, label)
             )
-            batch.rows[OpenCall].extend(_open_calls(entry, revision))
+            batch.rows[OpenCall].extend(
+                _child_rows(
+                    entry, revision, section="open_calls", model=OpenCall, keys=OPEN_CALL_KEYS
+                )
+            )
             partnerships[partnership.slug] = partnership
         if batch.is_full():
             organisations.write()
@@ -221,7 +225,15 @@ def _load_practices(document, cities, tags, partnerships):
             revision = _published_revision(batch, practice, entry, PRACTICE_REVISION_KEYS, tags)
             if partnership_slug is not None:
                 revision.partnership = lookup(partnerships, partnership_slug, Partnership)
-            batch.rows[PracticeAttachment].extend(_attachments(entry, revision))
+            batch.rows[PracticeAttachment].extend(
+                _child_rows(
+                    entry,
+                    revision,
+                    section="attachments",
+                    model=PracticeAttachment,
+                    keys=ATTACHMENT_KEYS,
+                )
+            )
             slugs.add(practice.slug)
         if batch.is_full():
             batch.write()
@@ -300,24 +312,16 @@ def _organisation_roles(entry, revision, organisations, label):
     return roles
 
 
-def _open_calls(entry, revision):
-    calls = []
-    for index, item in enumerate(list_in(entry, "open_calls")):
-        with about(f"open_calls[{index}]"):
-            call = OpenCall(revision=revision, **pick(item, OPEN_CALL_KEYS))
-            check(call, exclude=["revision"])
-            calls.append(call)
-    return calls
-
-
-def _attachments(entry, revision):
-    attachments = []
-    for index, item in enumerate(list_in(entry, "attachments")):
-        with about(f"attachments[{index}]"):
-            attachment = PracticeAttachment(revision=revision, **pick(item, ATTACHMENT_KEYS))
-            check(attachment, exclude=["revision"])
-            attachments.append(attachment)
-    return attachments
+def _child_rows(entry, revision, *, section, model, keys):
+    """The rows of `model` listed under `section` of `entry` (open calls, attachments), each
+    checked, hanging from `revision`."""
+    rows = []
+    for index, item in enumerate(list_in(entry, section)):
+        with about(f"{section}[{index}]"):
+            row = model(revision=revision, **pick(item, keys))
+            check(row, exclude=["revision"])
+            rows.append(row)
+    return rows
 
 
 class _Batch:
