@@ -3,9 +3,11 @@
 
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,7 +26,7 @@ from practices.models import (
 )
 from rvcu.models import ReviewEvent
 from rvcu.review import ReviewState
-from tests.factories import UserFactory, image_upload
+from tests.factories import UserFactory, image_upload, pdf_bytes
 from tests.practices.factories import (
     SECRETARIAT_EMAIL,
     draft_practice,
@@ -53,7 +55,7 @@ NOT_AN_IMAGE = "This file is not an image."
 DAMAGED = "This image is damaged or incomplete and cannot be opened."
 NOT_A_PDF = "This file is not a complete PDF document."
 UNDER_REVIEW = "This practice is being reviewed: withdraw it to edit it again."
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -106,7 +108,9 @@ def kept_token(response):
 
 
 def kept_files(media_root):
-    folder = media_root / "kept-uploads"
+    """The kept uploads: in the private storage beside the test's media, never in the media."""
+    assert not (media_root / "kept-uploads").exists()
+    folder = Path(settings.RVCU_PRIVATE_MEDIA_ROOT) / "kept-uploads"
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
@@ -491,7 +495,7 @@ def test_create_error_keeps_every_value_and_the_picture(
     assert 'value="Photo: City of Kraków"' in content
     assert escape(KEPT_MESSAGE.format(name="circle.png")) in content
     assert kept_token(response)
-    assert [path.name for path in kept_files(media_root)] == ["circle.png"]
+    assert [path.suffix for path in kept_files(media_root)] == [".webp"]
     assert not Practice.objects.exists()
 
 
