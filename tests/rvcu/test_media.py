@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.urls import path
 
 from rvcu import media
+from rvcu.storage import check_private_media_not_served
 from rvcu.urls import urlpatterns as portal_urlpatterns
 from tests.factories import UserFactory
 
@@ -158,3 +159,14 @@ def test_retired_file_never_serves_other_private_files(
 
     assert response.status_code == 404
     assert b"PRIVATE-9c2e" not in response.content
+
+
+@pytest.mark.parametrize(
+    ("private", "errors"),
+    [("private-media", []), ("media/private", ["rvcu.E010"]), ("media", ["rvcu.E010"])],
+)
+def test_private_media_inside_served_media_is_a_check_error(settings, tmp_path, private, errors):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RVCU_PRIVATE_MEDIA_ROOT = tmp_path / private
+
+    assert [error.id for error in check_private_media_not_served()] == errors
