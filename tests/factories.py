@@ -73,6 +73,13 @@ def pdf_bytes(change=None):
     return buffer.getvalue()
 
 
+# What the probe uploaded as probe.html: a page of script with the two markers a PDF has.
+PROBE_HTML = (
+    b"<!-- %PDF-1.4 -->\n<html><body><script>fetch('/admin/').then(r => r.text())"
+    b".then(t => alert(t))</script></body></html>\n<!-- %%EOF -->\n"
+)
+
+
 def pdf_upload(name="report.pdf", content=None, content_type="application/pdf"):
     """A PDF as a browser would upload it."""
     return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type)

@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from PIL import Image
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from cities.models import CreativeField
 from practices import services
@@ -26,7 +27,7 @@ from practices.models import (
 )
 from rvcu.models import ReviewEvent
 from rvcu.review import ReviewState
-from tests.factories import UserFactory, image_upload, pdf_bytes
+from tests.factories import PROBE_HTML, UserFactory, image_upload, pdf_bytes
 from tests.practices.factories import (
     SECRETARIAT_EMAIL,
     draft_practice,
@@ -54,6 +55,7 @@ NOT_SAVED = "The practice is not saved yet: see the errors."
 NOT_AN_IMAGE = "This file is not an image."
 DAMAGED = "This image is damaged or incomplete and cannot be opened."
 NOT_A_PDF = "This file is not a complete PDF document."
+SCRIPT_IN_PDF = "This PDF contains scripts (JavaScript), which are not accepted."
 UNDER_REVIEW = "This practice is being reviewed: withdraw it to edit it again."
 PDF = pdf_bytes()
 
@@ -105,6 +107,16 @@ def kept_token(response):
     match = KEPT_TOKEN.search(response.content.decode())
     assert match, "no image_kept hidden input with a value"
     return match.group(1)
+
+
+def javascript_on_open(writer):
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1);"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
 
 
 def kept_files(media_root):
@@ -597,8 +609,24 @@ def test_create_picture_without_alt_and_credit_is_refused_but_kept(
             },
             NOT_A_PDF,
         ),
+        (
+            {
+                "new_document": SimpleUploadedFile("probe.html", PROBE_HTML, "text/html"),
+                "new_document_title": "Annual report",
+            },
+            NOT_A_PDF,
+        ),
+        (
+            {
+                "new_document": SimpleUploadedFile(
+                    "report.pdf", pdf_bytes(javascript_on_open), "application/pdf"
+                ),
+                "new_document_title": "Annual report",
+            },
+            SCRIPT_IN_PDF,
+        ),
     ],
-    ids=["text-named-jpg", "truncated-png", "text-named-pdf"],
+    ids=["text-named-jpg", "truncated-png", "text-named-pdf", "probe-html", "pdf-with-script"],
 )
 def test_create_refuses_hostile_uploads(client, krakow, coordinator, media_root, overrides, error):
     client.force_login(coordinator)

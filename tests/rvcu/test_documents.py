@@ -16,14 +16,9 @@ from pypdf.generic import (
 
 from rvcu import documents
 from rvcu.documents import validate_pdf_upload
-from tests.factories import pdf_bytes
+from tests.factories import PROBE_HTML, pdf_bytes
 
 MINIMAL_PDF = pdf_bytes()
-# What the probe uploaded as probe.html: a page of script with the two markers a PDF has.
-PROBE_HTML = (
-    b"<!-- %PDF-1.4 -->\n<html><body><script>fetch('/admin/').then(r => r.text())"
-    b".then(t => alert(t))</script></body></html>\n<!-- %%EOF -->\n"
-)
 
 
 def javascript_action():
