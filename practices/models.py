@@ -1,4 +1,6 @@
+import logging
 import uuid
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, URLValidator
@@ -7,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, CreativeField
-from cities.text import localized
+from cities.text import ascii_slug, localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
@@ -18,6 +20,8 @@ from rvcu.revisions import (
     RevisionQuerySet,
     published_newest_first_index,
 )
+
+logger = logging.getLogger(__name__)
 
 
 class MissionTag(models.Model):
@@ -269,8 +273,11 @@ class PracticeRevision(Illustrated, Revision):
 def attachment_path(instance, filename):
     """Where an attached PDF is stored: in a folder of its own with an unguessable name, as the
     media files are served without asking who reads them and a draft's documents are not
-    public."""
-    return f"documents/practices/{uuid.uuid4().hex}/{filename}"
+    public; under a name made from the uploaded one that always ends in .pdf, since the name
+    and extension a person uploads with decide nothing (a "probe.html" would be served as a
+    web page)."""
+    stem = ascii_slug(PurePosixPath(filename).stem)[:80].strip("-") or uuid.uuid4().hex
+    return f"documents/practices/{uuid.uuid4().hex}/{stem}.pdf"
 
 
 class PracticeAttachment(models.Model):
@@ -292,3 +299,15 @@ class PracticeAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def stored_size(self):
+        """The file's size in bytes, or None (with a warning logged) when storage has lost the
+        file: a page that lists the document must still answer."""
+        try:
+            return self.file.size
+        except OSError:
+            logger.warning(
+                "Attached document %s (attachment %s) is missing", self.file.name, self.pk
+            )
+            return None

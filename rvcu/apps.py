@@ -6,6 +6,7 @@ class RvcuConfig(AppConfig):
     verbose_name = "RVCU"
 
     def ready(self):
+        from . import storage  # noqa: F401 (registers its system check)
         from .cache import connect_invalidation
 
         connect_invalidation()

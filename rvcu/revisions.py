@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from cities.text import ascii_slug, search_key
 
+from .retired_files import restore_retired_files, retire_unused_files
 from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
 from .search import HEAD_LENGTH, StoredSearchVector
 
@@ -192,6 +193,8 @@ def copy_as_draft(revision, *, by):
     relations = {name: list(getattr(revision, name).all()) for name in model.copied_relations}
     children = {name: list(getattr(revision, name).all()) for name in model.copied_children}
     with transaction.atomic():
+        # Not while rvcu.retired_files moves this document's files (it takes the same lock).
+        type(revision.document).objects.select_for_update().get(pk=revision.document.pk)
         copy = model.objects.get(pk=revision.pk)
         copy.pk = None
         copy.number = revision.document.revisions.aggregate(last=Max("number"))["last"] + 1
@@ -207,6 +210,7 @@ def copy_as_draft(revision, *, by):
                 row.pk = None
                 setattr(row, parent_field, copy)
             model._meta.get_field(name).related_model.objects.bulk_create(rows)
+        restore_retired_files(copy)
     return copy
 
 
@@ -242,6 +246,8 @@ def publish(*, revision, by, message=""):
             )
         document.published_revision = revision
         document.save(update_fields=["published_revision"])
+        if replaced is not None and replaced.pk != revision.pk:
+            _retire_files_on_commit(replaced)
     return event
 
 
@@ -255,4 +261,11 @@ def archive(*, revision, by, message=""):
         document_model.objects.filter(pk=revision.document.pk, published_revision=revision).update(
             published_revision=None
         )
+        _retire_files_on_commit(revision)
     return event
+
+
+def _retire_files_on_commit(revision):
+    """Once the archiving is committed, stop serving the files only archived revisions name
+    (robust: the review action is done whatever happens to the files)."""
+    transaction.on_commit(lambda: retire_unused_files(revision), robust=True)

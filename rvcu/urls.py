@@ -2,15 +2,16 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
-from . import health, views
+from . import health, media, views
 from .cache import public_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # No language prefix: a load balancer probes one fixed address.
     path("healthz", health.healthz, name="healthz"),
+    # Files of archived revisions, for staff (see rvcu/storage.py).
+    path("retired-media/<path:path>", media.retired_file, name="retired-media"),
 ]
 
 urlpatterns += i18n_patterns(
@@ -27,7 +28,6 @@ if settings.DEBUG:
     urlpatterns += [
         path(
             f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            media.serve_media,
         ),
     ]

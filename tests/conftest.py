@@ -19,9 +19,24 @@ def _empty_cache():
 
 @pytest.fixture
 def media_root(settings, tmp_path):
-    """A MEDIA_ROOT of the test's own, so that files a test stores can be looked for."""
+    """A MEDIA_ROOT of the test's own, so that files a test stores can be looked for; the
+    private storage is beside it, in `private_media_root`."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.RVCU_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            **settings.STORAGES["private"],
+            "OPTIONS": {"location": settings.RVCU_PRIVATE_MEDIA_ROOT},
+        },
+    }
     return tmp_path / "media"
+
+
+@pytest.fixture
+def private_media_root(settings, media_root):
+    """The private storage's folder of the test (see `media_root`)."""
+    return settings.RVCU_PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from pypdf import PdfWriter
 
 from accounts.models import User
 from cities.models import City, CreativeField
@@ -58,3 +59,27 @@ def image_upload(name="city.png", image_format="PNG", **kwargs):
     """A picture as a browser would upload it."""
     content_type = "image/png" if image_format == "PNG" else "image/jpeg"
     return SimpleUploadedFile(name, image_bytes(image_format, **kwargs), content_type)
+
+
+def pdf_bytes(change=None):
+    """A real one-page PDF written by pypdf, as the bytes of a file; `change(writer)` may add
+    to it before it is written."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if change is not None:
+        change(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# What the probe uploaded as probe.html: a page of script with the two markers a PDF has.
+PROBE_HTML = (
+    b"<!-- %PDF-1.4 -->\n<html><body><script>fetch('/admin/').then(r => r.text())"
+    b".then(t => alert(t))</script></body></html>\n<!-- %%EOF -->\n"
+)
+
+
+def pdf_upload(name="report.pdf", content=None, content_type="application/pdf"):
+    """A PDF as a browser would upload it."""
+    return SimpleUploadedFile(name, pdf_bytes() if content is None else content, content_type)

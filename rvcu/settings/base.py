@@ -120,8 +120,15 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploads that are never served as they are (kept for a form shown again, files of archived
+# revisions): outside MEDIA_ROOT, as the web server serves all of MEDIA_ROOT. See rvcu/storage.py.
+RVCU_PRIVATE_MEDIA_ROOT = env.path("RVCU_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "rvcu.storage.MediaStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": RVCU_PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -11,8 +11,10 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="rvcu-test-media-")
+RVCU_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="rvcu-test-private-media-")
 STORAGES = {
     **STORAGES,
+    "private": {**STORAGES["private"], "OPTIONS": {"location": RVCU_PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True

@@ -3,9 +3,11 @@
 import io
 import os
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from PIL import Image
@@ -53,7 +55,9 @@ def kept_token(response):
 
 
 def kept_files(media_root):
-    folder = media_root / "kept-uploads"
+    """The kept uploads: in the private storage beside the test's media, never in the media."""
+    assert not (media_root / "kept-uploads").exists()
+    folder = Path(settings.RVCU_PRIVATE_MEDIA_ROOT) / "kept-uploads"
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
@@ -317,7 +321,7 @@ def test_edit_error_keeps_text_and_picture(client, coordinator, krakow, media_ro
     assert 'value="not a web address"' in content
     assert escape(KEPT_MESSAGE.format(name="rynek.png")) in content
     assert kept_token(response)
-    assert [path.name for path in kept_files(media_root)] == ["rynek.png"]
+    assert [path.suffix for path in kept_files(media_root)] == [".webp"]
     assert presentation(krakow) == ("", "", "", "")
 
 

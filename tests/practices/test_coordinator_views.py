@@ -3,14 +3,17 @@
 
 import io
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 from PIL import Image
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from cities.models import CreativeField
 from practices import services
@@ -24,7 +27,7 @@ from practices.models import (
 )
 from rvcu.models import ReviewEvent
 from rvcu.review import ReviewState
-from tests.factories import UserFactory, image_upload
+from tests.factories import PROBE_HTML, UserFactory, image_upload, pdf_bytes
 from tests.practices.factories import (
     SECRETARIAT_EMAIL,
     draft_practice,
@@ -52,8 +55,9 @@ NOT_SAVED = "The practice is not saved yet: see the errors."
 NOT_AN_IMAGE = "This file is not an image."
 DAMAGED = "This image is damaged or incomplete and cannot be opened."
 NOT_A_PDF = "This file is not a complete PDF document."
+SCRIPT_IN_PDF = "This PDF contains scripts (JavaScript), which are not accepted."
 UNDER_REVIEW = "This practice is being reviewed: withdraw it to edit it again."
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture
@@ -105,8 +109,20 @@ def kept_token(response):
     return match.group(1)
 
 
+def javascript_on_open(writer):
+    action = DictionaryObject(
+        {
+            NameObject("/S"): NameObject("/JavaScript"),
+            NameObject("/JS"): TextStringObject("app.alert(1);"),
+        }
+    )
+    writer._root_object[NameObject("/OpenAction")] = writer._add_object(action)
+
+
 def kept_files(media_root):
-    folder = media_root / "kept-uploads"
+    """The kept uploads: in the private storage beside the test's media, never in the media."""
+    assert not (media_root / "kept-uploads").exists()
+    folder = Path(settings.RVCU_PRIVATE_MEDIA_ROOT) / "kept-uploads"
     return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
@@ -491,7 +507,7 @@ def test_create_error_keeps_every_value_and_the_picture(
     assert 'value="Photo: City of Kraków"' in content
     assert escape(KEPT_MESSAGE.format(name="circle.png")) in content
     assert kept_token(response)
-    assert [path.name for path in kept_files(media_root)] == ["circle.png"]
+    assert [path.suffix for path in kept_files(media_root)] == [".webp"]
     assert not Practice.objects.exists()
 
 
@@ -593,8 +609,24 @@ def test_create_picture_without_alt_and_credit_is_refused_but_kept(
             },
             NOT_A_PDF,
         ),
+        (
+            {
+                "new_document": SimpleUploadedFile("probe.html", PROBE_HTML, "text/html"),
+                "new_document_title": "Annual report",
+            },
+            NOT_A_PDF,
+        ),
+        (
+            {
+                "new_document": SimpleUploadedFile(
+                    "report.pdf", pdf_bytes(javascript_on_open), "application/pdf"
+                ),
+                "new_document_title": "Annual report",
+            },
+            SCRIPT_IN_PDF,
+        ),
     ],
-    ids=["text-named-jpg", "truncated-png", "text-named-pdf"],
+    ids=["text-named-jpg", "truncated-png", "text-named-pdf", "probe-html", "pdf-with-script"],
 )
 def test_create_refuses_hostile_uploads(client, krakow, coordinator, media_root, overrides, error):
     client.force_login(coordinator)

@@ -180,7 +180,7 @@ def test_archive_sends_nothing(krakow, people, django_capture_on_commit_callback
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.practice_archive(revision=revision, by=secretariat())
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the archiving, and the retirement of its files
     assert mail.outbox == []
 
 
@@ -194,7 +194,8 @@ def test_publishing_a_new_version_sends_one_email_each(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.practice_publish(revision=new, by=secretariat())
 
-    assert len(callbacks) == 2  # the publication and the archiving of the old version
+    # The publication, the archiving of the old version and the retirement of its files.
+    assert len(callbacks) == 3
     sent = outbox_by_recipient()
     assert sorted(sent) == ["anna@krakow.example", "benoit@krakow.example"]
     assert all("Circles 2" in message.subject for message in mail.outbox)

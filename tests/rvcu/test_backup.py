@@ -33,14 +33,14 @@ from practices.models import (
 )
 from rvcu.public_data import schema
 from rvcu.review import ReviewState
-from tests.factories import CityFactory, image_upload
+from tests.factories import CityFactory, image_upload, pdf_bytes
 from tests.partnerships.factories import LIBRARY, draft_partnership, invite, join
 from tests.partnerships.factories import published_partnership as make_published_partnership
 from tests.practices.factories import draft_practice, published_practice, secretariat
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 TODAY = timezone.localdate()
 CALL = {
     "title": "Residencies 2026",

@@ -1,7 +1,9 @@
-"""KeptUploadsFormMixin: a picture survives a form error, for its owner only."""
+"""KeptUploadsFormMixin: a picture survives a form error, for its owner only, cleaned and under a
+generated name, in the private storage that is never served."""
 
 import io
 import os
+import re
 import time
 
 import pytest
@@ -10,9 +12,16 @@ from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from PIL import ExifTags, Image
 
-from rvcu.uploads import KEPT_UPLOADS_DIR, KeptUploadsFormMixin, delete_expired_kept_uploads
-from tests.factories import image_bytes, image_upload
+from rvcu.fields import PdfFormField
+from rvcu.uploads import (
+    KEPT_UPLOADS_DIR,
+    KeptUploadsFormMixin,
+    delete_expired_kept_uploads,
+    kept_uploads_storage,
+)
+from tests.factories import image_upload, pdf_bytes, pdf_upload
 
 SALT = "rvcu.kept-upload"  # rvcu.uploads._SALT
 OWNER = 7
@@ -40,16 +49,46 @@ def token_for(path, owner=OWNER):
     return signing.dumps({"path": path, "owner": owner}, salt=SALT)
 
 
-def test_kept_upload_error_stores_picture_and_signs_its_path(media_root):
+def is_webp(content):
+    with Image.open(io.BytesIO(content)) as image:
+        return image.format == "WEBP"
+
+
+def test_kept_upload_error_stores_picture_and_signs_its_path(media_root, private_media_root):
     form = form_with_error()
 
     value = signing.loads(form.data["image_kept"], salt=SALT)
     assert value["owner"] == OWNER
-    assert value["path"].startswith(f"{KEPT_UPLOADS_DIR}/")
-    assert value["path"].endswith("/kept.png")
-    assert (media_root / value["path"]).read_bytes() == image_bytes()
+    assert value["name"] == "kept.png"
+    assert re.fullmatch(rf"{KEPT_UPLOADS_DIR}/[0-9a-f]{{32}}/[0-9a-f]{{32}}\.webp", value["path"])
+    assert is_webp((private_media_root / value["path"]).read_bytes())
+    assert not (media_root / KEPT_UPLOADS_DIR).exists(), "never in the served media"
     assert form.kept_names == {"image": "kept.png"}
     assert 'name="image_kept"' in str(form["image_kept"])
+
+
+def test_kept_upload_picture_loses_its_gps_position_and_metadata(private_media_root):
+    exif = Image.Exif()
+    exif[ExifTags.Base.Artist] = "Jane Photographer"
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (52.0, 31.0, 12.0)
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 20), (10, 120, 200)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), "image/jpeg")
+    with Image.open(io.BytesIO(buffer.getvalue())) as original:
+        assert original.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+
+    form = PictureForm({"title": ""}, {"image": upload}, owner_id=OWNER)
+    assert not form.is_valid()
+
+    kept = (private_media_root / kept_path(form)).read_bytes()
+    assert b"Jane Photographer" not in kept
+    with Image.open(io.BytesIO(kept)) as image:
+        assert image.format == "WEBP"
+        assert image.size == (30, 20)
+        assert not image.getexif()
+        assert "exif" not in image.info
 
 
 def test_kept_upload_resubmit_without_file_uses_kept_picture(media_root):
@@ -59,19 +98,19 @@ def test_kept_upload_resubmit_without_file_uses_kept_picture(media_root):
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["image"].name == "kept.png"
-    assert form.cleaned_data["image"].read() == image_bytes()
+    assert is_webp(form.cleaned_data["image"].read())
     assert form.kept_names == {"image": "kept.png"}
 
 
-def test_kept_upload_valid_form_keeps_nothing(media_root):
+def test_kept_upload_valid_form_keeps_nothing(private_media_root):
     form = PictureForm({"title": "Fine"}, {"image": image_upload()}, owner_id=OWNER)
 
     assert form.is_valid()
     assert not form.data.get("image_kept")
-    assert not (media_root / KEPT_UPLOADS_DIR).exists()
+    assert not (private_media_root / KEPT_UPLOADS_DIR).exists()
 
 
-def test_kept_upload_invalid_picture_is_not_kept(media_root):
+def test_kept_upload_invalid_picture_is_not_kept(private_media_root):
     fake = SimpleUploadedFile("x.png", b"plain text", "image/png")
 
     form = PictureForm({"title": ""}, {"image": fake}, owner_id=OWNER)
@@ -80,7 +119,7 @@ def test_kept_upload_invalid_picture_is_not_kept(media_root):
     assert "image" in form.errors
     assert not form.data.get("image_kept")
     assert form.kept_names == {}
-    assert not (media_root / KEPT_UPLOADS_DIR).exists()
+    assert not (private_media_root / KEPT_UPLOADS_DIR).exists()
 
 
 def test_kept_upload_new_file_wins_over_token(media_root):
@@ -136,7 +175,7 @@ def test_kept_upload_tampered_token_is_ignored(media_root, tamper):
 
 
 def test_kept_upload_token_signed_with_other_salt_is_ignored(media_root):
-    path = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/kept.png", image_upload())
+    path = kept_uploads_storage().save(f"{KEPT_UPLOADS_DIR}/abc/kept.png", image_upload())
     token = signing.dumps({"path": path, "owner": OWNER}, salt="another-purpose")
 
     form = resubmit(token)
@@ -161,7 +200,7 @@ def test_kept_upload_expired_token_is_ignored(media_root, monkeypatch):
 )
 def test_kept_upload_token_path_outside_kept_uploads_is_rejected(media_root, path):
     if path.startswith(("cities/", "other/")):
-        default_storage.save(path, image_upload())
+        kept_uploads_storage().save(path, image_upload())
 
     form = resubmit(token_for(path))
 
@@ -171,7 +210,7 @@ def test_kept_upload_token_path_outside_kept_uploads_is_rejected(media_root, pat
 
 
 def test_kept_upload_token_path_inside_kept_uploads_is_used(media_root):
-    path = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/own.png", image_upload())
+    path = kept_uploads_storage().save(f"{KEPT_UPLOADS_DIR}/abc/own.png", image_upload())
 
     form = resubmit(token_for(path))
 
@@ -206,20 +245,64 @@ def kept_path(form):
     return signing.loads(form.data["image_kept"], salt=SALT)["path"]
 
 
-def test_cleanup_deletes_kept_uploads_older_than_a_day_only(media_root):
+def test_cleanup_deletes_kept_uploads_older_than_a_day_only(private_media_root):
     old = kept_path(form_with_error(name="old.png"))
     recent = kept_path(form_with_error(name="recent.png"))
     two_days_ago = time.time() - 2 * 24 * 3600
-    os.utime(media_root / old, (two_days_ago, two_days_ago))
+    os.utime(private_media_root / old, (two_days_ago, two_days_ago))
 
     output = io.StringIO()
     call_command("clean_kept_uploads", stdout=output)
 
     assert "1 expired kept upload(s) deleted." in output.getvalue()
-    assert not (media_root / old).exists()
-    assert not (media_root / old).parent.exists(), "its empty folder goes too"
-    assert (media_root / recent).read_bytes() == image_bytes()
+    assert not (private_media_root / old).exists()
+    assert not (private_media_root / old).parent.exists(), "its empty folder goes too"
+    assert is_webp((private_media_root / recent).read_bytes())
+
+
+def test_cleanup_deletes_every_kept_upload_left_in_the_served_media(media_root):
+    """Earlier versions kept uploads as uploaded in MEDIA_ROOT: none may stay there."""
+    left = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/IMG_0001.jpg", image_upload())
+    assert (media_root / left).exists()
+
+    assert delete_expired_kept_uploads() == 1
+    assert not (media_root / KEPT_UPLOADS_DIR / "abc").exists()
+
+
+def test_kept_upload_token_for_a_file_in_the_served_media_is_ignored(media_root):
+    path = default_storage.save(f"{KEPT_UPLOADS_DIR}/abc/kept.png", image_upload())
+
+    form = resubmit(token_for(path))
+
+    assert not form.is_valid()
+    assert "image" in form.errors
 
 
 def test_cleanup_without_kept_uploads_deletes_nothing(media_root):
     assert delete_expired_kept_uploads() == 0
+
+
+class DocumentForm(KeptUploadsFormMixin, forms.Form):
+    title = forms.CharField()
+    document = PdfFormField()
+
+    kept_upload_fields = ("document",)
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "probe.html", "report"])
+def test_kept_upload_pdf_stored_under_generated_pdf_name(media_root, private_media_root, name):
+    content = pdf_bytes()
+    form = DocumentForm({"title": ""}, {"document": pdf_upload(name, content)}, owner_id=OWNER)
+    assert not form.is_valid()
+
+    value = signing.loads(form.data["document_kept"], salt=SALT)
+    assert re.fullmatch(rf"{KEPT_UPLOADS_DIR}/[0-9a-f]{{32}}/[0-9a-f]{{32}}\.pdf", value["path"])
+    assert (private_media_root / value["path"]).read_bytes() == content
+    assert not (media_root / KEPT_UPLOADS_DIR).exists()
+    assert form.kept_names == {"document": name}
+
+    again = DocumentForm(
+        {"title": "Fixed", "document_kept": form.data["document_kept"]}, {}, owner_id=OWNER
+    )
+    assert again.is_valid(), again.errors
+    assert again.cleaned_data["document"].read() == content
