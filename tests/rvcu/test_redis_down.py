@@ -91,6 +91,13 @@ def test_public_pages_are_served_without_their_cache(client, krakow, settings, r
     assert "Kraków" in second.content.decode()
 
 
+def test_healthz_says_degraded_and_keeps_the_server(client, redis_down):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+
+
 def test_every_command_is_a_miss(redis_down):
     assert cache.get("key") is None
     assert cache.get("key", "default") == "default"
