@@ -13,6 +13,7 @@ cache each process has its own, so a change shows within `RVCU_PAGE_CACHE_SECOND
 docs/deployment.md).
 """
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -168,6 +169,15 @@ def _or_miss(miss):
     return decorate
 
 
+@dataclasses.dataclass
+class Outage:
+    """What a process knows of a Redis that stopped answering (shared by its threads; a race
+    between them costs at most one more try or one more warning)."""
+
+    resting_until: float = 0.0
+    warned_at: float | None = None
+
+
 def _missing_key(key, delta):
     raise ValueError(f"Key {key!r} not found.")
 
@@ -180,19 +190,20 @@ class RedisCacheClient(redis.RedisCacheClient):
 
     Redis is a cache only: a command Redis does not answer is a miss (reads find nothing,
     writes are lost, `add` succeeds), so that allauth's rate limits allow and people can log
-    in while it is down. After a failure the client leaves Redis alone for `rest_seconds`, so a
-    Redis that times out costs a request one timeout, not one per command, and it logs one
-    warning per `warn_every_seconds` of failures.
+    in while it is down. After a failure the process leaves that Redis alone for
+    `rest_seconds`, so a Redis that times out costs a request one timeout, not one per command,
+    and it logs one warning per `warn_every_seconds` of failures. (Django makes a cache client
+    per thread: what is known of a server's state is kept per process, in `_outages`.)
     """
 
     rest_seconds = 5
     warn_every_seconds = 60
+    _outages = {}  # servers -> Outage
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
-        self._resting_until = 0.0
-        self._warned_at = None
+        self._outage = self._outages.setdefault(tuple(self._servers), Outage())
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
@@ -201,13 +212,14 @@ class RedisCacheClient(redis.RedisCacheClient):
         return self._clients[index]
 
     def is_resting(self):
-        return time.monotonic() < self._resting_until
+        return time.monotonic() < self._outage.resting_until
 
     def unreachable(self):
         now = time.monotonic()
-        self._resting_until = now + self.rest_seconds
-        if self._warned_at is None or now - self._warned_at >= self.warn_every_seconds:
-            self._warned_at = now
+        outage = self._outage
+        outage.resting_until = now + self.rest_seconds
+        if outage.warned_at is None or now - outage.warned_at >= self.warn_every_seconds:
+            outage.warned_at = now
             logger.warning(
                 "Redis does not answer: the cache is off (rate limits allow) and is tried "
                 "again every %d s",

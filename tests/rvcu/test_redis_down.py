@@ -3,6 +3,7 @@ and reset their password, public pages are served, and a warning says the cache 
 
 import logging
 import socket
+import time
 
 import pytest
 from django.contrib.auth import SESSION_KEY
@@ -26,6 +27,12 @@ def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(autouse=True)
+def _no_outage_known(monkeypatch):
+    """Each test starts with a process that has seen no Redis fail."""
+    monkeypatch.setattr(RedisCacheClient, "_outages", {})
 
 
 @pytest.fixture
@@ -60,6 +67,33 @@ def test_login_works_and_a_warning_is_logged(client, user, redis_down, caplog):
     assert response["Location"] == "/en/my/"
     assert client.session[SESSION_KEY] == str(user.pk)
     assert len(warnings_logged(caplog)) == 1
+
+
+def test_login_works_with_a_redis_that_never_answers(client, user, settings, caplog):
+    """A port that accepts connections and never answers: each command would wait for its
+    one-second time-out (20 s a login, measured); after the first the cache rests."""
+    caplog.set_level(logging.WARNING, logger="rvcu.cache")
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "rvcu.cache.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            }
+        }
+        first = client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+        client.logout()
+        started = time.monotonic()
+        second = client.post(LOGIN, {"login": user.email, "password": PASSWORD})
+        second_took = time.monotonic() - started
+
+    assert first.status_code == second.status_code == 302
+    assert client.session[SESSION_KEY] == str(user.pk)
+    assert second_took < 1  # no time-out waited for
+    [warning] = warnings_logged(caplog)
+    assert "Timeout" in repr(warning.exc_info[1])
 
 
 def test_wrong_password_is_still_refused(client, user, redis_down):
@@ -137,7 +171,7 @@ def test_redis_is_tried_again_after_a_rest(redis_down, caplog, monkeypatch):
     caplog.set_level(logging.WARNING, logger="rvcu.cache")
     cache.get("key")
     client = cache._cache
-    monkeypatch.setattr(client, "_resting_until", 0.0)
+    monkeypatch.setattr(client._outage, "resting_until", 0.0)
     answered = []
     monkeypatch.setattr(
         client, "get_client", lambda *args, **kwargs: answered.append(1) or FakeRedis()
@@ -154,6 +188,17 @@ class FakeRedis:
 
     def get(self, key):
         return b"7"  # integers are stored as they are
+
+
+def test_threads_share_what_they_know_of_the_outage(redis_down, caplog, settings):
+    caplog.set_level(logging.WARNING, logger="rvcu.cache")
+    cache.get("key")
+    location = settings.CACHES["default"]["LOCATION"]
+    other_thread = RedisCacheClient([location])
+
+    assert other_thread.is_resting()
+    assert other_thread.get("key", "default") == "default"
+    assert len(warnings_logged(caplog)) == 1
 
 
 def test_other_redis_errors_are_not_hidden(redis_down, monkeypatch):
