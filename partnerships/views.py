@@ -70,8 +70,8 @@ class CoordinatedPartnershipMixin(LoginRequiredMixin):
 
 
 class EditablePartnershipMixin(CoordinatedPartnershipMixin):
-    """Only the lead city's coordinators (and staff) write; a partner city's coordinator who
-    follows the partnership is refused with 403."""
+    """Only the lead city's coordinators (and who may act for every city) write; a partner
+    city's coordinator who follows the partnership is refused with 403."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
