@@ -169,6 +169,8 @@ class City(Illustrated):
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         ordering = ["name", "country"]
+        # Staff status alone gives the admin, not the coordinator pages of every city.
+        permissions = [("act_for_every_city", "Can act for every city on the coordinator pages")]
         constraints = [
             models.UniqueConstraint(fields=["name", "country"], name="unique_city_per_country"),
             models.CheckConstraint(

@@ -274,6 +274,13 @@ class PartnershipRevision(Illustrated, Revision):
         verbose_name = _("partnership revision")
         verbose_name_plural = _("partnership revisions")
         ordering = ["partnership", "-number"]
+        # Reviewing is not changing: a reviewer publishes what the cities wrote, unedited.
+        permissions = [
+            (
+                "review_partnershiprevision",
+                "Can publish, archive or request changes to partnerships",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "number"], name="unique_revision_number_per_partnership"

@@ -4,12 +4,14 @@ from .models import ParticipationStatus
 
 
 def can_edit_partnership(user, partnership):
-    """Staff, and the coordinators of the lead city, write the partnership and submit it."""
+    """The coordinators of the lead city, and who may act for every city, write the
+    partnership and submit it."""
     return can_act_for_city(user, partnership.lead_city)
 
 
 def can_answer_for(user, participation):
-    """Staff, and the coordinators of the participating city, accept, decline or leave."""
+    """The coordinators of the participating city, and who may act for every city, accept,
+    decline or leave."""
     return can_act_for_city(user, participation.city)
 
 

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from cities.models import City
+from cities.permissions import can_act_for_every_city
 from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 from rvcu.views import AuthorTransitionView
@@ -69,8 +70,8 @@ class CoordinatedPartnershipMixin(LoginRequiredMixin):
 
 
 class EditablePartnershipMixin(CoordinatedPartnershipMixin):
-    """Only the lead city's coordinators (and staff) write; a partner city's coordinator who
-    follows the partnership is refused with 403."""
+    """Only the lead city's coordinators (and who may act for every city) write; a partner
+    city's coordinator who follows the partnership is refused with 403."""
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -154,7 +155,11 @@ class PartnershipFormView(LoginRequiredMixin, TemplateView):
 class PartnershipCreateView(PartnershipFormView):
     def get_cities(self):
         user = self.request.user
-        cities = City.objects.members() if user.is_staff else user.coordinated_cities.members()
+        cities = (
+            City.objects.members()
+            if can_act_for_every_city(user)
+            else user.coordinated_cities.members()
+        )
         return cities.order_by("name")
 
     def dispatch(self, request, *args, **kwargs):
@@ -290,12 +295,9 @@ class ParticipationAnswerView(LoginRequiredMixin, View):
             pk=self.kwargs["participation"],
             partnership__slug=self.kwargs["slug"],
         )
-        if (
-            not involved_participations(request.user, participation.partnership)
-            .filter(pk=participation.pk)
-            .exists()
-            and not request.user.is_staff
-        ):
+        if not involved_participations(request.user, participation.partnership).filter(
+            pk=participation.pk
+        ).exists() and not can_act_for_every_city(request.user):
             raise Http404
         service, message = self.answers[self.kwargs["answer"]]
         try:

@@ -89,13 +89,6 @@ class PracticeQuerySet(DocumentQuerySet):
     def for_city(self, city):
         return self.filter(city=city)
 
-    def editable_by(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_staff:
-            return self
-        return self.filter(city__coordinators=user)
-
 
 class Practice(Document):
     """A good practice of a city. Its content lives in revisions; the public sees only the
@@ -210,6 +203,10 @@ class PracticeRevision(Illustrated, Revision):
         verbose_name = _("practice revision")
         verbose_name_plural = _("practice revisions")
         ordering = ["practice", "-number"]
+        # Reviewing is not changing: a reviewer publishes what the city wrote, unedited.
+        permissions = [
+            ("review_practicerevision", "Can publish, archive or request changes to practices")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["practice", "number"], name="unique_revision_number_per_practice"

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from cities.models import City
+from cities.permissions import can_act_for_every_city
 from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 from rvcu.views import AuthorTransitionView
@@ -114,7 +115,11 @@ class PracticeFormMixin:
 class PracticeCreateView(LoginRequiredMixin, PracticeFormMixin, FormView):
     def get_cities(self):
         user = self.request.user
-        cities = City.objects.members() if user.is_staff else user.coordinated_cities.all()
+        cities = (
+            City.objects.members()
+            if can_act_for_every_city(user)
+            else user.coordinated_cities.all()
+        )
         return cities.order_by("name")
 
     def dispatch(self, request, *args, **kwargs):

@@ -1,13 +1,15 @@
 """The secretariat's review tools in the admin, shared by practices and partnerships.
 
 A ModelAdmin of a reviewed model mixes in `ReviewAdminMixin` and names, in `review_services`,
-the service that applies each secretariat action (publish, request changes, archive). The mixin
+the service that applies each secretariat action (publish, request changes, archive); the model
+declares a `review_<model name>` permission, which those actions need. The mixin
 gives the review queue order (submitted first, oldest first), bulk actions, a review page for
 one item with the secretariat's message, a preview as the public will see it, and the history.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
@@ -75,8 +77,25 @@ class ReviewAdminMixin:
             *super().get_urls(),
         ]
 
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        codename = f"review_{self.opts.model_name}"
+        if codename not in dict(self.opts.permissions):
+            errors.append(
+                checks.Error(
+                    f"{self.opts.label} has no “{codename}” permission: nobody could review it.",
+                    hint=f"Add (“{codename}”, “Can publish …”) to its Meta.permissions.",
+                    obj=self.__class__,
+                    id="rvcu.E001",
+                )
+            )
+        return errors
+
     def has_review_permission(self, request, obj=None):
-        return request.user.is_staff and self.has_change_permission(request, obj)
+        """The model's own "review" permission (say `practices.review_practicerevision`), not
+        "change": a reviewer publishes what the city wrote and may not edit it."""
+        codename = f"review_{self.opts.model_name}"
+        return request.user.is_staff and request.user.has_perm(f"{self.opts.app_label}.{codename}")
 
     # Bulk actions
 

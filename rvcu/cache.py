@@ -13,6 +13,7 @@ cache each process has its own, so a change shows within `RVCU_PAGE_CACHE_SECOND
 docs/deployment.md).
 """
 
+import dataclasses
 import functools
 import hashlib
 import logging
@@ -25,6 +26,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
+from redis import exceptions as redis_exceptions
 
 logger = logging.getLogger(__name__)
 
@@ -143,21 +145,99 @@ class PublicPageCacheMiddleware:
         )
 
 
+# What redis-py raises when Redis does not answer (refused, reset, timed out, still loading).
+REDIS_UNREACHABLE = (redis_exceptions.ConnectionError, redis_exceptions.TimeoutError)
+
+
+def _or_miss(miss):
+    """The wrapped client command, or `miss(*args)` (what the command gives on a missing key)
+    when Redis does not answer."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def call(self, *args):
+            if self.is_resting():
+                return miss(*args)
+            try:
+                return command(self, *args)
+            except REDIS_UNREACHABLE:
+                self.unreachable()
+                return miss(*args)
+
+        return call
+
+    return decorate
+
+
+@dataclasses.dataclass
+class Outage:
+    """What a process knows of a Redis that stopped answering (shared by its threads; a race
+    between them costs at most one more try or one more warning)."""
+
+    resting_until: float = 0.0
+    warned_at: float | None = None
+
+
+def _missing_key(key, delta):
+    raise ValueError(f"Key {key!r} not found.")
+
+
 class RedisCacheClient(redis.RedisCacheClient):
     """Django's Redis client, keeping its redis-py clients: Django makes one for every
     command, and making one (its table of response parsers) cost more than the command on a
     cached page. A redis-py client is safe to share between threads (connections come from
-    the pool per command)."""
+    the pool per command).
+
+    Redis is a cache only: a command Redis does not answer is a miss (reads find nothing,
+    writes are lost, `add` succeeds), so that allauth's rate limits allow and people can log
+    in while it is down. After a failure the process leaves that Redis alone for
+    `rest_seconds`, so a Redis that times out costs a request one timeout, not one per command,
+    and it logs one warning per `warn_every_seconds` of failures. (Django makes a cache client
+    per thread: what is known of a server's state is kept per process, in `_outages`.)
+    """
+
+    rest_seconds = 5
+    warn_every_seconds = 60
+    _outages = {}  # servers -> Outage
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._outage = self._outages.setdefault(tuple(self._servers), Outage())
 
     def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
         if index not in self._clients:
             self._clients[index] = self._client(connection_pool=self._get_connection_pool(write))
         return self._clients[index]
+
+    def is_resting(self):
+        return time.monotonic() < self._outage.resting_until
+
+    def unreachable(self):
+        now = time.monotonic()
+        outage = self._outage
+        outage.resting_until = now + self.rest_seconds
+        if outage.warned_at is None or now - outage.warned_at >= self.warn_every_seconds:
+            outage.warned_at = now
+            logger.warning(
+                "Redis does not answer: the cache is off (rate limits allow) and is tried "
+                "again every %d s",
+                self.rest_seconds,
+                exc_info=True,
+            )
+
+    add = _or_miss(lambda key, value, timeout: True)(redis.RedisCacheClient.add)
+    get = _or_miss(lambda key, default: default)(redis.RedisCacheClient.get)
+    set = _or_miss(lambda key, value, timeout: None)(redis.RedisCacheClient.set)
+    touch = _or_miss(lambda key, timeout: False)(redis.RedisCacheClient.touch)
+    delete = _or_miss(lambda key: False)(redis.RedisCacheClient.delete)
+    get_many = _or_miss(lambda keys: {})(redis.RedisCacheClient.get_many)
+    has_key = _or_miss(lambda key: False)(redis.RedisCacheClient.has_key)
+    incr = _or_miss(_missing_key)(redis.RedisCacheClient.incr)
+    set_many = _or_miss(lambda data, timeout: None)(redis.RedisCacheClient.set_many)
+    delete_many = _or_miss(lambda keys: None)(redis.RedisCacheClient.delete_many)
+    clear = _or_miss(lambda: False)(redis.RedisCacheClient.clear)
 
 
 class RedisCache(redis.RedisCache):

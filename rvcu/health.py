@@ -1,7 +1,10 @@
 """The health check a load balancer or a monitor probes: /healthz.
 
-It answers 200 only when this server can reach what every page needs, the database and the cache,
-and 503 naming what failed otherwise; the error itself goes to the log, never to the answer.
+It answers 200 when this server can reach what every page needs, the database, and 503 otherwise.
+The cache is checked and reported too, but a cache that fails makes the answer "degraded", still
+200: the portal works without it (rvcu/cache.py), and a load balancer that took every server out
+because the one Redis they share is down would take the portal down with it. What failed is
+named in the answer; the error itself goes to the log, never to the answer.
 """
 
 import logging
@@ -17,6 +20,7 @@ from django.views.decorators.http import require_safe
 logger = logging.getLogger(__name__)
 
 OK = "ok"
+DEGRADED = "degraded"
 FAILED = "unavailable"
 
 
@@ -41,6 +45,7 @@ def cache_answers():
 
 
 CHECKS = {"database": database_answers, "cache": cache_answers}
+REQUIRED = {"database"}
 
 
 # Reads only: a POST gets 405 (Method Not Allowed) rather than a CSRF failure.
@@ -57,7 +62,10 @@ def healthz(request):
             report[name] = FAILED
         else:
             report[name] = OK
-    healthy = all(state == OK for state in report.values())
-    return JsonResponse(
-        {"status": OK if healthy else FAILED, **report}, status=200 if healthy else 503
-    )
+    if any(report[name] != OK for name in REQUIRED):
+        status = FAILED
+    elif any(state != OK for state in report.values()):
+        status = DEGRADED
+    else:
+        status = OK
+    return JsonResponse({"status": status, **report}, status=503 if status == FAILED else 200)

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -5,6 +6,9 @@ from django.urls import include, path
 
 from . import health, media, views
 from .cache import public_page
+
+# The admin's own login has no rate limit: it sends people to allauth's, which has.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import CityFactory, UserFactory
+from tests.factories import CityFactory, UserFactory, acting_staff
 
 
 @pytest.fixture(autouse=True)
@@ -77,12 +77,16 @@ def dakar(db):
 @pytest.fixture
 def log_in_as(client, krakow, dakar):
     """Log the client in as one rung of the permission ladder: "anonymous", "coordinator" (of
-    Kraków), "other-coordinator" (of Dakar) or "staff"; return the person (or None)."""
+    Kraków), "other-coordinator" (of Dakar), "plain-staff" (staff status only), or "staff" (a
+    member of the secretariat who may act for every city); return the person (or None)."""
 
     def log_in(role):
         if role == "anonymous":
             return None
-        person = UserFactory(is_staff=role == "staff")
+        if role == "staff":
+            person = acting_staff()
+        else:
+            person = UserFactory(is_staff=role == "plain-staff")
         if role == "coordinator":
             krakow.coordinators.add(person)
         elif role == "other-coordinator":

@@ -27,6 +27,23 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Lovelace"
 
 
+def with_permissions(person, *names):
+    """`person`, given the permissions named "app_label.codename"."""
+    from django.contrib.auth.models import Permission
+
+    for name in names:
+        app_label, codename = name.split(".")
+        person.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return person
+
+
+def acting_staff(**kwargs):
+    """A member of the secretariat who may act for every city on the coordinator pages."""
+    return with_permissions(UserFactory(is_staff=True, **kwargs), "cities.act_for_every_city")
+
+
 class CityFactory(factory.django.DjangoModelFactory):
     """A member city, in one of the creative fields the data migration seeds.
 

@@ -257,10 +257,12 @@ def test_coordinator_form_without_javascript(no_javascript, live_server, coordin
 
 
 def admin_log_in(page, base_url, person):
-    page.goto(f"{base_url}/admin/login/")
-    page.locator('[name="username"]').fill(person.email)
+    """The admin sends to the portal's login page (and its rate limits), then back."""
+    page.goto(f"{base_url}/admin/")
+    expect(page).to_have_url(re.compile(r"/en/accounts/login/\?next="))
+    page.locator('[name="login"]').fill(person.email)
     page.locator('[name="password"]').fill(PASSWORD)
-    page.locator('[type="submit"]').click()
+    page.locator('form [type="submit"]').last.click()
     expect(page).to_have_url(f"{base_url}/admin/")
 
 

@@ -178,7 +178,7 @@ def test_edit_get_shows_form_to_allowed_person(log_in_as, client, krakow, role):
         assert f'name="{name}"' in content
 
 
-@pytest.mark.parametrize("role", ["other-coordinator", "user"])
+@pytest.mark.parametrize("role", ["other-coordinator", "user", "plain-staff"])
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_edit_refuses_person_who_does_not_coordinate_the_city(
     log_in_as, client, krakow, role, method

@@ -25,7 +25,7 @@ from partnerships.models import (
 )
 from practices.models import Practice, PracticeRevision
 from rvcu.review import ReviewState
-from tests.factories import CityFactory, UserFactory, image_upload
+from tests.factories import CityFactory, UserFactory, acting_staff, image_upload
 from tests.partnerships.factories import (
     LIBRARY,
     draft_partnership,
@@ -65,7 +65,7 @@ NOT_SAVED = "The partnership is not saved yet: see the errors."
 NOT_A_MEMBER_CHOICE = "Choose a member city of the network from the list."
 UNDER_REVIEW = "This partnership is being reviewed: withdraw it to edit it again."
 KEPT_MESSAGE = "Your picture “{name}” is kept: you do not need to choose it again."
-ROLES = ["lead", "invited", "partner", "other", "staff"]
+ROLES = ["lead", "invited", "partner", "other", "staff", "plain-staff", "superuser"]
 
 
 @pytest.fixture
@@ -90,14 +90,17 @@ def kyoto(db):
 def people(coordinator, dakar, montreal, lyon):
     """One person per rung of the ladder: the coordinator of the lead city (Kraków), of the
     invited city (Montréal), of the partner city that accepted (Dakar), of another city
-    (Lyon), and a member of the secretariat."""
+    (Lyon), and a member of the secretariat who may act for every city."""
     return {
         "anonymous": None,
         "lead": coordinator,
         "invited": coordinator_of(montreal, email="marie@montreal.example"),
         "partner": coordinator_of(dakar, email="dara@dakar.example"),
         "other": coordinator_of(lyon, email="leo@lyon.example"),
-        "staff": UserFactory(is_staff=True, email="staff@unesco.example"),
+        "staff": acting_staff(email="staff@unesco.example"),
+        # Staff status opens the admin, not the coordinator pages of every city.
+        "plain-staff": UserFactory(is_staff=True, email="clerk@unesco.example"),
+        "superuser": UserFactory(is_staff=True, is_superuser=True, email="root@unesco.example"),
     }
 
 
@@ -204,7 +207,15 @@ def test_anonymous_answers_are_sent_to_log_in(client, draft, dakar, montreal, an
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("lead", 200), ("invited", 200), ("partner", 200), ("other", 404), ("staff", 200)],
+    [
+        ("lead", 200),
+        ("invited", 200),
+        ("partner", 200),
+        ("other", 404),
+        ("staff", 200),
+        ("plain-staff", 404),
+        ("superuser", 200),
+    ],
 )
 def test_my_partnership_page_by_role(log_in, client, draft, role, status):
     log_in(role)
@@ -386,7 +397,15 @@ def test_unknown_partnership_is_404_even_for_staff(log_in, client):
 # The permission ladder: editing
 
 
-EDIT_STATUS = {"lead": 200, "invited": 403, "partner": 403, "other": 404, "staff": 200}
+EDIT_STATUS = {
+    "lead": 200,
+    "invited": 403,
+    "partner": 403,
+    "other": 404,
+    "staff": 200,
+    "plain-staff": 404,
+    "superuser": 200,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -426,7 +445,15 @@ def test_edit_post_by_role(log_in, client, draft, role):
 # The permission ladder: submit and withdraw
 
 
-TRANSITION_STATUS = {"lead": 302, "invited": 403, "partner": 403, "other": 404, "staff": 302}
+TRANSITION_STATUS = {
+    "lead": 302,
+    "invited": 403,
+    "partner": 403,
+    "other": 404,
+    "staff": 302,
+    "plain-staff": 404,
+    "superuser": 302,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -522,8 +549,24 @@ def test_invite_by_role(log_in, client, draft, kyoto, role):
 # The permission ladder: the answers of the cities
 
 
-ACCEPT_OR_DECLINE_STATUS = {"lead": 404, "invited": 302, "partner": 404, "other": 404, "staff": 302}
-LEAVE_STATUS = {"lead": 404, "invited": 404, "partner": 302, "other": 404, "staff": 302}
+ACCEPT_OR_DECLINE_STATUS = {
+    "lead": 404,
+    "invited": 302,
+    "partner": 404,
+    "other": 404,
+    "staff": 302,
+    "plain-staff": 404,
+    "superuser": 302,
+}
+LEAVE_STATUS = {
+    "lead": 404,
+    "invited": 404,
+    "partner": 302,
+    "other": 404,
+    "staff": 302,
+    "plain-staff": 404,
+    "superuser": 302,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -667,6 +710,7 @@ def test_unknown_answer_or_participation_of_another_partnership_is_404(
         ("partner", ["Dakar"]),
         ("other", ["Lyon"]),
         ("staff", ["Dakar", "Kraków", "Lyon", "Montréal"]),
+        ("superuser", ["Dakar", "Kraków", "Lyon", "Montréal"]),
     ],
 )
 def test_new_page_offers_the_member_cities_the_person_may_lead_for(
@@ -682,6 +726,14 @@ def test_new_page_offers_the_member_cities_the_person_may_lead_for(
         r'<select name="lead_city".*?</select>', response.content.decode(), re.DOTALL
     ).group(0)
     assert re.findall(r'<option value="\d+"[^>]*>([^<(]+) \(', select) == offered
+
+
+def test_new_page_is_refused_to_staff_without_the_permission(log_in, client, krakow):
+    log_in("plain-staff")
+
+    assert client.get(NEW).status_code == 403
+    assert client.post(NEW, form_data(krakow)).status_code == 403
+    assert not Partnership.objects.exists()
 
 
 def test_new_page_is_refused_to_a_person_without_a_member_city(client, user):
@@ -703,7 +755,14 @@ def test_new_page_preselects_the_city_of_the_link(log_in, client, dakar):
 
 @pytest.mark.parametrize(
     ("role", "created"),
-    [("lead", True), ("invited", False), ("partner", False), ("other", False), ("staff", True)],
+    [
+        ("lead", True),
+        ("invited", False),
+        ("partner", False),
+        ("other", False),
+        ("staff", True),
+        ("superuser", True),
+    ],
 )
 def test_create_for_kraków_by_role(log_in, client, krakow, people, role, created):
     person = log_in(role)
@@ -1338,7 +1397,7 @@ def test_dashboard_shows_the_invitation_with_its_buttons(log_in, client, draft, 
     assert f"Decline “{TITLE}”" in content
 
 
-@pytest.mark.parametrize("role", ["lead", "partner", "other", "staff"])
+@pytest.mark.parametrize("role", ["lead", "partner", "other", "staff", "plain-staff"])
 def test_dashboard_shows_no_invitation_to_others(log_in, client, draft, role):
     log_in(role)
 

@@ -3,7 +3,7 @@
 from cities.models import CreativeField
 from practices import services
 from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
-from tests.factories import UserFactory
+from tests.factories import UserFactory, acting_staff, with_permissions
 
 SECRETARIAT_EMAIL = "secretariat@unesco.example"
 
@@ -25,9 +25,14 @@ _TAGS = {
 
 
 def secretariat():
-    """The one member of the secretariat who reviews (created on first use)."""
+    """The one member of the secretariat who reviews, and writes drafts for any city on the
+    coordinator pages (created on first use)."""
     staff = UserFactory._meta.model.objects.filter(email=SECRETARIAT_EMAIL).first()
-    return staff or UserFactory(email=SECRETARIAT_EMAIL, is_staff=True)
+    return staff or with_permissions(
+        acting_staff(email=SECRETARIAT_EMAIL),
+        "practices.review_practicerevision",
+        "partnerships.review_partnershiprevision",
+    )
 
 
 def _tags(name, values):

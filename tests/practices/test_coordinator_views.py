@@ -27,7 +27,7 @@ from practices.models import (
 )
 from rvcu.models import ReviewEvent
 from rvcu.review import ReviewState
-from tests.factories import PROBE_HTML, UserFactory, image_upload, pdf_bytes
+from tests.factories import PROBE_HTML, UserFactory, acting_staff, image_upload, pdf_bytes
 from tests.practices.factories import (
     SECRETARIAT_EMAIL,
     draft_practice,
@@ -163,7 +163,13 @@ def test_pages_anonymous_redirects_to_login(client, draft, url):
 
 @pytest.mark.parametrize(
     ("role", "status"),
-    [("coordinator", 200), ("staff", 200), ("other-coordinator", 404), ("user", 404)],
+    [
+        ("coordinator", 200),
+        ("staff", 200),
+        ("other-coordinator", 404),
+        ("user", 404),
+        ("plain-staff", 404),
+    ],
 )
 @pytest.mark.parametrize("url", [MY_PAGE, EDIT])
 def test_practice_pages_by_role(log_in_as, client, draft, role, status, url):
@@ -209,6 +215,27 @@ def test_new_page_offers_the_cities_the_person_may_write_for(
         assert f">{name}</option>" in select
     for name in not_offered:
         assert f">{name}</option>" not in select
+
+
+def test_plain_staff_may_not_act_for_a_city(log_in_as, client, draft, krakow):
+    """Staff status opens the admin, not the coordinator pages of every city."""
+    log_in_as("plain-staff")
+
+    assert client.get(NEW).status_code == 403
+    assert client.post(NEW, form_data(krakow)).status_code == 403
+    assert client.post(EDIT, form_data(krakow, title="Taken over")).status_code == 404
+    assert client.post(SUBMIT).status_code == 404
+    assert latest().title == TITLE
+    assert latest().state == ReviewState.DRAFT
+    assert Practice.objects.count() == 1
+
+
+def test_superuser_acts_for_every_city(client, draft, staff_user):
+    client.force_login(staff_user)
+
+    assert client.get(MY_PAGE).status_code == 200
+    assert client.post(SUBMIT).status_code == 302
+    assert latest().state == ReviewState.SUBMITTED
 
 
 def test_new_page_is_refused_to_a_person_without_a_city(log_in_as, client):
@@ -552,7 +579,7 @@ def test_create_kept_picture_of_another_person_is_not_used(client, krakow, coord
         NEW, form_data(krakow, year_started="2999", image=image_upload("circle.png"))
     )
     token = kept_token(first)
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(acting_staff())
 
     response = client.post(
         NEW,

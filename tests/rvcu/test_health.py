@@ -70,17 +70,34 @@ def test_healthz_database_down_answers_503_without_the_error(client, db, caplog)
     ],
     ids=["cache-unreachable", "cache-times-out", "cache-loses-values"],
 )
-def test_healthz_cache_broken_answers_503(client, db, caplog, breakage):
+def test_healthz_cache_broken_answers_degraded_but_200(client, db, caplog, breakage):
+    """The portal works without its cache (see test_redis_down.py): a load balancer must keep
+    the server."""
     with mock.patch.multiple(health.cache, **breakage):
         with caplog.at_level(logging.ERROR, logger="rvcu.health"):
             response = client.get("/healthz")
 
-    assert response.status_code == 503
-    assert response.json() == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unavailable"}
     assert "10.1.2.4" not in response.content.decode()
     assert [r.getMessage() for r in caplog.records if r.name == "rvcu.health"] == [
         "Health check: the cache failed"
     ]
+
+
+def test_healthz_database_and_cache_down_answers_503(client, db):
+    with (
+        mock.patch.object(connection, "cursor", side_effect=OperationalError("down")),
+        mock.patch.object(health.cache, "get", return_value=None),
+    ):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "cache": "unavailable",
+    }
 
 
 def test_healthz_leaves_no_key_in_the_cache(client, db):
