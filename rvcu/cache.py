@@ -86,7 +86,7 @@ def connect_invalidation():
 class PublicPageCacheMiddleware:
     """Serves and stores the pages of views marked by `public_page`. It comes before the session and
     authentication middleware, which a cached answer skips; the headers the middleware after it
-    add (CSP, frame options, language) are stored with the page, those before it (security)
+    add (language) are stored with the page, those before it (security, CSP, frame options)
     are added to every answer."""
 
     def __init__(self, get_response):
