@@ -102,6 +102,7 @@ def _database_url(directory, environment):
     """The test database for PostgreSQL; a migrated SQLite file of gunicorn's own otherwise."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
+        assert database["NAME"].startswith("test_"), "the test database is not set up"
         credentials = quote(database["USER"] or "", safe="")
         if database["PASSWORD"]:
             credentials += ":" + quote(database["PASSWORD"], safe="")

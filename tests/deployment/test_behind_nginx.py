@@ -8,6 +8,9 @@ import pytest
 from tests.deployment.conftest import LOAD_BALANCER
 from tests.deployment.wire import HOST, Connection, form_body
 
+# gunicorn runs on the test database (tests/deployment/conftest.py): it must be created.
+pytestmark = pytest.mark.django_db
+
 LOGIN = "/en/accounts/login/"
 TOO_MANY = "Too many failed login attempts. Try again later."
 MEDIA_POLICY = "default-src 'none'; sandbox"

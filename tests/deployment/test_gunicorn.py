@@ -2,7 +2,12 @@
 
 import json
 
+import pytest
+
 from tests.deployment.wire import Connection
+
+# gunicorn runs on the test database (tests/deployment/conftest.py): it must be created.
+pytestmark = pytest.mark.django_db
 
 # What nginx tells gunicorn for a request that came over HTTPS.
 HTTPS = {"X-Forwarded-Proto": "https"}
