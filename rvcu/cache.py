@@ -21,6 +21,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import redis
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
@@ -86,7 +87,7 @@ def connect_invalidation():
 class PublicPageCacheMiddleware:
     """Serves and stores the pages of views marked by `public_page`. It comes before the session and
     authentication middleware, which a cached answer skips; the headers the middleware after it
-    add (language) are stored with the page, those before it (security, CSP, frame options)
+    add (CSP, frame options, language) are stored with the page, those before it (security)
     are added to every answer."""
 
     def __init__(self, get_response):
@@ -95,7 +96,12 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         key = version = None
         if self.may_serve_from_cache(request):
-            key = self.cache_key(f"{request.get_host()}{request.get_full_path()}")
+            try:
+                host = request.get_host()
+            except DisallowedHost:
+                # Refused below, after the middlewares that add the security headers to the 400.
+                return self.get_response(request)
+            key = self.cache_key(f"{host}{request.get_full_path()}")
             try:
                 # One round trip: the content version and the page, stored with the version it
                 # was built under.

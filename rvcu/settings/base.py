@@ -38,15 +38,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # The header middlewares come before anything that reads the Host (the page cache, common):
-    # the 400 answer to a bad Host is made where it is raised and passes only the middlewares
-    # above that point. SecurityMiddleware itself never reads it (SECURE_SSL_HOST in production).
+    # The 400 answer to a bad Host is made in the middleware that read the Host and passes only
+    # the ones above it: the header middlewares come before the first to read it (common).
+    # SecurityMiddleware does not (SECURE_SSL_HOST in production), nor the page cache.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves cached public pages before sessions and authentication (see rvcu/cache.py); the
+    # pages it keeps already carry the headers of the middleware below (the CSP's included).
+    "rvcu.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Serves cached public pages before sessions and authentication (see rvcu/cache.py).
-    "rvcu.cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
