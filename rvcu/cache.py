@@ -22,6 +22,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends import redis
+from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
@@ -97,7 +98,12 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         key = version = None
         if self.may_serve_from_cache(request):
-            key = self.cache_key(f"{request.get_host()}{request.get_full_path()}")
+            try:
+                host = request.get_host()
+            except DisallowedHost:
+                # Refused below, after the middlewares that add the security headers to the 400.
+                return self.get_response(request)
+            key = self.cache_key(f"{host}{request.get_full_path()}")
             try:
                 # One round trip: the content version and the page, stored with the version it
                 # was built under.

@@ -38,19 +38,22 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The 400 answer to a bad Host is made in the middleware that read the Host and passes only
+    # the ones above it: the header middlewares come before the first to read it (common).
+    # SecurityMiddleware does not (SECURE_SSL_HOST in production), nor the page cache.
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached public pages before sessions and authentication (see rvcu/cache.py); the
     # pages it keeps already carry the headers of the middleware below (the CSP's included).
     "rvcu.cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
 
@@ -100,6 +103,11 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RVCU] "
 ACCOUNT_SESSION_REMEMBER = False
+# Login failures are counted per client address (and per account: allauth's "login_failed" limit
+# keeps its per-key part). Behind nginx every request comes from 127.0.0.1: the client is the
+# address that many hops from the right of X-Forwarded-For, 1 behind the documented nginx.
+# 0 (no proxy) ignores the header, which anyone can send.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("RVCU_TRUSTED_PROXY_COUNT", default=0)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -16,6 +16,12 @@ if not ALLOWED_HOSTS:
     )
 
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+# The redirect goes to the portal's own name, never to the Host a client sent; reading that Host
+# would also make a bad one answer 400 before any security header is added (rvcu/settings/base.py).
+SECURE_SSL_HOST = env.str(
+    "DJANGO_SECURE_SSL_HOST",
+    default=next((host for host in ALLOWED_HOSTS if host and host[0] not in ".*"), None),
+)
 # A load balancer probes the health check over plain HTTP, inside the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=True):
