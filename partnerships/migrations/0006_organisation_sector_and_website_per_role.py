@@ -6,6 +6,14 @@ from django.db.models import OuterRef, Subquery
 
 import rvcu.fields
 
+SECTORS = [
+    ("public", "Public body"),
+    ("private", "Private company"),
+    ("civil-society", "Civil society organisation"),
+    ("research", "University or research body"),
+    ("international", "International organisation"),
+]
+
 
 def copy_to_roles(apps, schema_editor):
     Organisation = apps.get_model("partnerships", "Organisation")
@@ -52,13 +60,7 @@ class Migration(migrations.Migration):
             model_name="organisationrole",
             name="sector",
             field=models.CharField(
-                choices=[
-                    ("public", "Public body"),
-                    ("private", "Private company"),
-                    ("civil-society", "Civil society organisation"),
-                    ("research", "University or research body"),
-                    ("international", "International organisation"),
-                ],
+                choices=SECTORS,
                 default="",
                 max_length=20,
                 verbose_name="sector",
@@ -71,6 +73,14 @@ class Migration(migrations.Migration):
             field=rvcu.fields.WebsiteField(blank=True, verbose_name="website"),
         ),
         migrations.RunPython(copy_to_roles, copy_to_organisations),
+        # A default, so that undoing the removal can add the column back to existing rows.
+        migrations.AlterField(
+            model_name="organisation",
+            name="sector",
+            field=models.CharField(
+                choices=SECTORS, default="", max_length=20, verbose_name="sector"
+            ),
+        ),
         migrations.RemoveField(model_name="organisation", name="sector"),
         migrations.RemoveField(model_name="organisation", name="website"),
     ]

@@ -808,6 +808,20 @@ def test_create_reuses_an_organisation_the_portal_knows(client, krakow, coordina
     assert [role.organisation for role in latest().organisation_roles.all()] == [known]
 
 
+def test_create_with_a_name_that_transliterates_beyond_the_key_length(client, krakow, coordinator):
+    name = "北京" + "中" * 198  # 200 characters, about a thousand once transliterated
+    client.force_login(coordinator)
+    row = {**FORM_ORGANISATIONS[0], "name": name, "country": "CN"}
+
+    first = client.post(NEW, form_data(krakow, organisations=[row]))
+    second = client.post(NEW, form_data(krakow, title="Poetry nights", organisations=[row]))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    organisation = Organisation.objects.get()
+    assert organisation.name == name
+    assert organisation.roles.count() == 2
+
+
 def test_create_without_organisations_or_calls(client, krakow, coordinator):
     client.force_login(coordinator)
 
@@ -915,6 +929,21 @@ BAD_INPUT = {
         {"organisations-1-country": ""},
         "organisations-1-country",
         "Choose the country of the organisation.",
+    ),
+    "javascript-website": (
+        {"website": "javascript:alert(1)"},
+        "website",
+        "Give a web address starting with http:// or https://.",
+    ),
+    "data-organisation-website": (
+        {"organisations-0-website": "data:text/html,<script>alert(1)</script>"},
+        "organisations-0-website",
+        "Give a web address starting with http:// or https://.",
+    ),
+    "ftp-call-link": (
+        {"calls-0-link": "ftp://files.example.org/call.pdf"},
+        "calls-0-link",
+        "Give a web address starting with http:// or https://.",
     ),
     "same-organisation-twice": (
         {"organisations-1-name": "kraków  PUBLIC library", "organisations-1-country": "PL"},

@@ -632,9 +632,7 @@ def test_detail_ignores_what_another_citys_draft_says_of_an_organisation(client,
     assert_library_as_published(client.get(PUBLIC).content.decode())
 
 
-def test_detail_ignores_an_earlier_draft_that_named_the_organisation_first(
-    client, krakow, dakar
-):
+def test_detail_ignores_an_earlier_draft_that_named_the_organisation_first(client, krakow, dakar):
     """The draft created the organisation's record: the published page still shows only what
     its own revision says."""
     draft_partnership(dakar, "Digital arts lab", organisations=[STRANGER_SAYS])

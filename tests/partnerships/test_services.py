@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cities.text import search_key
 from partnerships import services
 from partnerships.models import (
     OpenCall,
@@ -289,6 +290,31 @@ def test_the_database_refuses_a_second_organisation_of_the_same_name_and_country
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
     assert "An organisation of this name already exists in this country." in error.value.messages
+
+
+# Names several times longer once transliterated than the key column (200 characters).
+LONG_NAMES = {"eszett": "ß" * 150, "cyrillic": "Ю" * 200, "cjk": "中" * 200}
+
+
+@pytest.mark.parametrize("name", LONG_NAMES.values(), ids=LONG_NAMES)
+def test_a_name_longer_once_transliterated_than_the_key_is_kept_and_found_again(db, name):
+    assert len(search_key(name)) > 200
+    organisation = services.organisation_for(name=name, country="CN")
+
+    organisation.refresh_from_db()
+    assert organisation.name == name
+    assert len(organisation.name_key) == 200
+    assert services.organisation_for(name=name.lower(), country="CN") == organisation
+    assert Organisation.objects.count() == 1
+
+
+def test_long_names_alike_but_for_their_end_are_two_organisations(db):
+    first = services.organisation_for(name="中" * 200, country="CN")
+    second = services.organisation_for(name="中" * 199 + "国", country="CN")
+
+    assert first != second
+    assert first.name_key != second.name_key
+    assert Organisation.objects.count() == 2
 
 
 def test_organisation_for_tidies_the_spaces_of_a_new_name(db):
