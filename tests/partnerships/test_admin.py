@@ -318,6 +318,18 @@ def test_change_page_shows_organisations_and_calls_inlines(client, submitted, se
     assert response.status_code == 200
     assert "Kraków Public Library (PL)" in content
     assert 'value="Residencies 2026"' in content
+    # What this revision says of each organisation, for the secretariat to review.
+    assert re.search(
+        r'name="organisation_roles-0-website"[^>]*value="https://library.example.org"', content
+    ) or re.search(
+        r'value="https://library.example.org"[^>]*name="organisation_roles-0-website"', content
+    )
+    assert re.search(
+        r'<select name="organisation_roles-1-sector"[^>]*>.*?'
+        r'<option value="research" selected>',
+        content,
+        re.DOTALL,
+    )
 
 
 # Bulk actions
