@@ -203,6 +203,21 @@ def test_a_partnership_naming_a_known_organisation_keeps_its_own_sector_and_webs
     ]
 
 
+def test_a_new_draft_of_a_published_partnership_starts_from_its_organisations(krakow):
+    published = published_partnership(
+        krakow, organisations=[{**LIBRARY, "sector": Sector.RESEARCH}]
+    )
+
+    draft = services.partnership_update(
+        partnership=published.partnership, by=secretariat(), title="Renamed"
+    )
+
+    assert draft.pk != published.pk
+    assert list(draft.organisation_roles.values_list("sector", "website", "role")) == [
+        (Sector.RESEARCH, "https://library.example.org", "Hosts the writers")
+    ]
+
+
 @pytest.mark.parametrize(
     "website", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org"]
 )
