@@ -9,6 +9,7 @@ from partnerships.models import Partnership
 from tests.factories import UserFactory
 from tests.partnerships.factories import LIBRARY, published_partnership
 from tests.practices.factories import published_practice
+from tests.rvcu.test_security import run_django
 
 pytestmark = pytest.mark.django_db
 
@@ -195,3 +196,33 @@ def test_admin_designation_year_abc_redirects_with_the_error_flag(client, krakow
     response = client.get("/admin/cities/city/", {"designation_year": "abc"})
 
     assert (response.status_code, response["Location"]) == (302, "/admin/cities/city/?e=1")
+
+
+PRODUCTION_BAD_INPUT = """
+    from django.core.management import call_command
+    from django.test import Client
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    client = Client(HTTP_HOST="portal.example.org", HTTP_X_FORWARDED_PROTO="https")
+    answers = [
+        client.generic(
+            "POST",
+            "/en/accounts/login/",
+            b"login=a%40b.example&password=x",
+            content_type="application/x-www-form-urlencoded; charset=utf-7",
+        ),
+        client.get("/en/cities/?q=%00"),
+    ]
+    print(json.dumps([
+        [answer.status_code, "Request not understood" in answer.content.decode(),
+         "Content-Security-Policy" in answer]
+        for answer in answers
+    ]))
+"""
+
+
+def test_production_answers_bad_input_with_the_400_page(tmp_path):
+    assert run_django(
+        PRODUCTION_BAD_INPUT, tmp_path, DJANGO_STATIC_ROOT=str(tmp_path / "static")
+    ) == [[400, True, True], [400, True, True]]
