@@ -33,8 +33,7 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
 
     Many-to-many tags go in `content` as lists (fields, objectives, action_areas, sdgs);
     `organisations` are dicts (name, country, and the sector, website and role the partnership
-    gives it), `open_calls` dicts of
-    OpenCall fields.
+    gives it), `open_calls` dicts of OpenCall fields.
     """
     if not can_act_for_city(by, lead_city):
         raise PermissionDenied(_("You do not coordinate this city."))

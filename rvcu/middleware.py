@@ -5,8 +5,9 @@ import codecs
 from django.core.exceptions import BadRequest
 
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-# Our pages are UTF-8 and so is every form a browser sends from them; ASCII is a part of it.
-ACCEPTED_CHARSETS = {"utf-8", "ascii"}
+# Our pages are UTF-8, and so is every form a browser sends from them (Django itself refuses
+# any other for a url-encoded form).
+ACCEPTED_CHARSET = "utf-8"
 
 
 class UnreadableInputMiddleware:
@@ -38,7 +39,7 @@ def _check_charset(charset):
         name = codecs.lookup(charset).name
     except LookupError:
         raise BadRequest(f"Unknown character set {charset[:40]!r}") from None
-    if name not in ACCEPTED_CHARSETS:
+    if name != ACCEPTED_CHARSET:
         raise BadRequest(f"Form sent in the character set {name!r}, not UTF-8")
 
 

@@ -19,7 +19,7 @@ NEW_PARTNERSHIP = "/en/my/partnerships/new/"
 NOT_UNDERSTOOD = "Request not understood"
 FORM = "application/x-www-form-urlencoded"
 # Known to Python but not what our UTF-8 pages send, and one Python does not know.
-CHARSETS = ["utf-7", "UTF-7", "utf-16", "cp037", "latin-1", "x-no-such-charset"]
+CHARSETS = ["utf-7", "UTF-7", "utf-16", "cp037", "latin-1", "us-ascii", "x-no-such-charset"]
 
 
 def assert_error_page(response, text=NOT_UNDERSTOOD):
