@@ -11,6 +11,7 @@ from rvcu.widgets import LongSelect
 
 from .models import City, CreativeField
 from .regions import Region
+from .text import MAX_SEARCH_WORDS, search_key
 from .validators import FIRST_DESIGNATION_YEAR
 
 
@@ -79,6 +80,11 @@ class CityFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
+
+    def words_left_out(self):
+        """Whether more words were typed than the search uses."""
+        words = self.form.cleaned_data.get("q", "") if self.is_valid() else ""
+        return len(search_key(words).split()) > MAX_SEARCH_WORDS
 
     def sort_by(self, queryset, name, value):
         if value == "country":

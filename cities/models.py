@@ -16,7 +16,7 @@ from rvcu.fields import WebsiteField
 from rvcu.models import Illustrated
 
 from .regions import Region, region_for_country
-from .text import localized, search_key
+from .text import MAX_SEARCH_WORDS, localized, search_key
 from .validators import (
     FIRST_DESIGNATION_YEAR,
     validate_not_future_year,
@@ -93,9 +93,10 @@ class CityQuerySet(models.QuerySet):
         return self.select_related("field")
 
     def search(self, text):
-        """Cities whose name or country name contains every word of `text`, accents ignored."""
+        """Cities whose name or country name contains every word of `text` (the first
+        MAX_SEARCH_WORDS), accents ignored."""
         queryset = self
-        for word in search_key(text).split():
+        for word in search_key(text).split()[:MAX_SEARCH_WORDS]:
             queryset = queryset.filter(search_text__contains=word)
         return queryset
 

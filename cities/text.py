@@ -10,6 +10,11 @@ def ascii_slug(text):
     return slugify(anyascii(text))
 
 
+# A search uses the first words typed, this many at most: each word is one more condition, and
+# on SQLite a thousand of them make a query it refuses ("Expression tree is too large"). The
+# lists say so when words are left out.
+MAX_SEARCH_WORDS = 12
+
 # Code point -> ASCII, for the characters met so far.
 _TRANSLITERATIONS = {}
 

@@ -16,6 +16,7 @@ from .forms import CityPresentationForm
 from .maps import NetworkMap
 from .models import CreativeField
 from .permissions import can_edit_city
+from .text import MAX_SEARCH_WORDS
 
 NEIGHBOURS_SHOWN = 12
 PRACTICES_SHOWN = 6
@@ -35,6 +36,8 @@ class CityListView(FilterView):
         filterset = context["filter"]
         context["fields"] = CreativeField.objects.all()
         context["is_filtered"] = filters_in_use(filterset)
+        context["words_left_out"] = filterset.words_left_out()
+        context["max_words"] = MAX_SEARCH_WORDS
         context["network_map"] = NetworkMap(
             selectors.map_cities(filterset.qs), page_path=self.request.path
         )

@@ -151,8 +151,9 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "sector", "country", "website", "partnership_count"]
-    list_filter = ["sector", "country"]
+    # The sector and website are those each partnership gives, on its revisions' roles.
+    list_display = ["name", "country", "partnership_count"]
+    list_filter = [("roles__sector", admin.ChoicesFieldListFilter), "country"]
     search_fields = ["name"]
 
     def get_queryset(self, request):

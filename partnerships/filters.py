@@ -115,5 +115,5 @@ class PartnershipFilter(PublishedRevisionFilterSet):
         return queryset.filter(partnership__in=taking_part.values("partnership"))
 
     def filter_sector(self, queryset, name, value):
-        roles = OrganisationRole.objects.filter(organisation__sector=value)
+        roles = OrganisationRole.objects.filter(sector=value)
         return queryset.filter(pk__in=roles.values("revision"))

@@ -4,6 +4,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from cities.models import City
+from rvcu.fields import WebsiteFormField
 from rvcu.uploads import KeptUploadsFormMixin
 
 from .models import OpenCall, Organisation, ParticipationStatus, PartnershipRevision, Sector
@@ -106,7 +107,7 @@ class OrganisationForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("Choose a country from the list.")},
     )
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    website = WebsiteFormField(label=_("Website"), required=False)
     role = forms.CharField(
         label=_("Role in the partnership"),
         max_length=200,
@@ -185,9 +186,9 @@ class PartnershipForms:
             organisations = [
                 {
                     "name": role.organisation.name,
-                    "sector": role.organisation.sector,
+                    "sector": role.sector,
                     "country": role.organisation.country.code,
-                    "website": role.organisation.website,
+                    "website": role.website,
                     "role": role.role,
                 }
                 for role in instance.organisation_roles.select_related("organisation")

@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,16 +45,19 @@ class Sector(models.TextChoices):
     INTERNATIONAL = "international", _("International organisation")
 
 
+NAME_KEY_LENGTH = 200
+
+
 class Organisation(models.Model):
-    """A partner organisation, shared by every partnership it takes part in."""
+    """A partner organisation, known by its name and country, shared by every partnership it
+    takes part in. What a partnership says of it (sector, website, role) is that partnership's
+    own (`OrganisationRole`): reviewed with it, never shown before it is published."""
 
     name = models.CharField(_("name"), max_length=200)
-    sector = models.CharField(_("sector"), max_length=20, choices=Sector)
     country = CountryField(_("country"))
-    website = WebsiteField(_("website"), blank=True)
     # The name in lower-case ASCII: "Université de Dakar" and "UNIVERSITE DE DAKAR" are one
     # organisation, on every database.
-    name_key = models.CharField(max_length=200, editable=False)
+    name_key = models.CharField(max_length=NAME_KEY_LENGTH, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -78,7 +83,14 @@ class Organisation(models.Model):
 
     @staticmethod
     def key_of(name):
-        return search_key(name)
+        """The key of `name`, at most NAME_KEY_LENGTH characters. Transliteration can make a
+        name several times longer ("ß" gives "ss", "中" gives "Zhong"): a key that would not fit
+        ends with a digest of the whole one instead, so that it stays unique."""
+        key = search_key(name)
+        if len(key) <= NAME_KEY_LENGTH:
+            return key
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return f"{key[: NAME_KEY_LENGTH - len(digest) - 1]}~{digest}"
 
     def clean(self):
         # The unique constraint is checked here too, on the name, because forms leave the
@@ -326,7 +338,9 @@ class PartnershipRevision(Illustrated, Revision):
 
 
 class OrganisationRole(models.Model):
-    """A partner organisation in one revision of a partnership, with what it does there."""
+    """A partner organisation in one revision of a partnership, with what the partnership says
+    of it: its sector, its website and what it does there. Kept per revision so that a draft
+    never changes what a published page shows of an organisation another city names too."""
 
     revision = models.ForeignKey(
         PartnershipRevision,
@@ -340,6 +354,8 @@ class OrganisationRole(models.Model):
         on_delete=models.PROTECT,
         related_name="roles",
     )
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector)
+    website = WebsiteField(_("website"), blank=True)
     role = models.CharField(
         _("role in the partnership"),
         max_length=200,

@@ -276,7 +276,7 @@ def _sectors_by_partnership():
     rows = (
         Partnership.objects.published()
         .order_by()
-        .values_list("pk", "published_revision__organisation_roles__organisation__sector")
+        .values_list("pk", "published_revision__organisation_roles__sector")
     )
     sectors_of = {}
     for partnership_id, sector in rows:

@@ -11,6 +11,7 @@ from rvcu.review import ReviewState, review_history
 from .models import (
     OpenCall,
     Organisation,
+    OrganisationRole,
     Participation,
     Partnership,
     PartnershipRevision,
@@ -108,11 +109,11 @@ def organisations_by_sector(revision):
     order = {sector: position for position, sector in enumerate(Sector.values)}
     roles = sorted(
         revision.organisation_roles.select_related("organisation"),
-        key=lambda role: (order[role.organisation.sector], role.organisation.name.lower()),
+        key=lambda role: (order[role.sector], role.organisation.name.lower()),
     )
     return [
         (Sector(sector), list(group))
-        for sector, group in groupby(roles, key=lambda role: role.organisation.sector)
+        for sector, group in groupby(roles, key=lambda role: role.sector)
     ]
 
 
@@ -177,9 +178,16 @@ def partnership_history(partnership):
 
 
 def organisation_suggestions(limit=1000):
-    """Names of the organisations already on the portal, for the form's suggestions."""
+    """Names of the organisations that published partnerships name, for the form's
+    suggestions: a draft's organisations are nobody else's business until it is published."""
+    published = OrganisationRole.objects.filter(
+        revision__in=PartnershipRevision.objects.published()
+    )
     return list(
-        Organisation.objects.order_by("name").values_list("name", flat=True).distinct()[:limit]
+        Organisation.objects.filter(pk__in=published.values("organisation"))
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:limit]
     )
 
 

@@ -32,8 +32,8 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
     """A new partnership led by `lead_city`, with a first draft revision.
 
     Many-to-many tags go in `content` as lists (fields, objectives, action_areas, sdgs);
-    `organisations` are dicts (name, sector, country, website, role), `open_calls` dicts of
-    OpenCall fields.
+    `organisations` are dicts (name, country, and the sector, website and role the partnership
+    gives it), `open_calls` dicts of OpenCall fields.
     """
     if not can_act_for_city(by, lead_city):
         raise PermissionDenied(_("You do not coordinate this city."))
@@ -119,16 +119,16 @@ partnership_publish = revisions.publish
 partnership_archive = revisions.archive
 
 
-def organisation_for(*, name, sector, country, website=""):
+def organisation_for(*, name, country):
     """The organisation of this name (whatever its case and accents) in `country`, created if
-    the portal does not know it yet. An existing record is reused as it is."""
+    the portal does not know it yet."""
     name = " ".join(name.split())
     existing = Organisation.objects.filter(
         name_key=Organisation.key_of(name), country=country
     ).first()
     if existing is not None:
         return existing
-    organisation = Organisation(name=name, sector=sector, country=country, website=website)
+    organisation = Organisation(name=name, country=country)
     organisation.full_clean()
     organisation.save()
     return organisation
@@ -137,21 +137,22 @@ def organisation_for(*, name, sector, country, website=""):
 def _set_organisations(revision, organisations):
     seen = set()
     for entry in organisations:
-        organisation = organisation_for(
-            name=entry["name"],
-            sector=entry["sector"],
-            country=entry["country"],
-            website=entry.get("website", ""),
-        )
+        organisation = organisation_for(name=entry["name"], country=entry["country"])
         if organisation.pk in seen:
             raise ValidationError(
                 _("%(organisation)s is listed twice.") % {"organisation": organisation.name},
                 code="duplicate_organisation",
             )
         seen.add(organisation.pk)
-        OrganisationRole.objects.create(
-            revision=revision, organisation=organisation, role=entry.get("role", "")
+        role = OrganisationRole(
+            revision=revision,
+            organisation=organisation,
+            sector=entry["sector"],
+            website=entry.get("website", ""),
+            role=entry.get("role", ""),
         )
+        role.full_clean(exclude=["revision"])
+        role.save()
 
 
 def _set_open_calls(revision, open_calls):

@@ -88,10 +88,15 @@ class PartnershipPlanning:
                 [lead, *partners], rng.choices(range(1, 6), weights=[30, 30, 20, 12, 8])[0]
             ):
                 organisation.created_at = min(organisation.created_at, created)
+                sector, website = self.organisation_descriptions[
+                    (organisation.name_key, organisation.country.code)
+                ]
                 self.plan.organisation_roles.append(
                     OrganisationRole(
                         revision=revision,
                         organisation=organisation,
+                        sector=sector,
+                        website=website,
                         role=writer.words["role"].draw(rng) if rng.random() < 0.8 else "",
                     )
                 )

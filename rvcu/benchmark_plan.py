@@ -108,6 +108,8 @@ class Planner(PartnershipPlanning, PracticePlanning):
             *Partnership.objects.values_list("slug", flat=True),
         }
         self.organisations_by_country = defaultdict(list)
+        # (name key, country) -> (sector, website): what every partnership says of it.
+        self.organisation_descriptions = {}
         self.partnerships_of_city = defaultdict(list)  # published, where the city takes part
         self.country_names = {}
 
@@ -168,12 +170,12 @@ class Planner(PartnershipPlanning, PracticePlanning):
             if key in seen:
                 continue
             seen.add(key)
+            website = f"https://www.example.org/{len(seen)}" if rng.random() < 0.4 else ""
+            self.organisation_descriptions[key] = (sector, website)
             organisation = Organisation(
                 name=name,
                 name_key=key[0],
-                sector=sector,
                 country=city.country.code,
-                website=f"https://www.example.org/{len(seen)}" if rng.random() < 0.4 else "",
                 created_at=self._moment(YEARS_OF_HISTORY * 365),
             )
             self.plan.organisations.append(organisation)

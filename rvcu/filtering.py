@@ -3,8 +3,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cities.filters import member_country_choices
+from cities.text import MAX_SEARCH_WORDS
 
-from .search import MAX_MATCHES, search_revisions, search_words
+from .search import MAX_MATCHES, all_search_words, search_revisions, search_words
 from .widgets import LongSelect
 
 
@@ -14,6 +15,8 @@ def search_context(filterset, paginator):
         "is_filtered": filters_in_use(filterset),
         "search_capped": filterset.search_is_capped(paginator.count),
         "max_matches": MAX_MATCHES,
+        "words_left_out": filterset.words_left_out(),
+        "max_words": MAX_SEARCH_WORDS,
     }
 
 
@@ -75,6 +78,11 @@ class PublishedRevisionFilterSet(django_filters.FilterSet):
         (`count`: how many are listed)."""
         words = self.form.cleaned_data.get("q", "") if self.is_valid() else ""
         return bool(search_words(words)) and count >= MAX_MATCHES
+
+    def words_left_out(self):
+        """Whether more words were typed than the search uses."""
+        words = self.form.cleaned_data.get("q", "") if self.is_valid() else ""
+        return len(all_search_words(words)) > MAX_SEARCH_WORDS
 
     def sort_by(self, queryset, name, value):
         if value == "relevance" and self.form.cleaned_data.get("q"):

@@ -16,9 +16,8 @@ from django.db import connection
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Left
 
-from cities.text import search_key
+from cities.text import MAX_SEARCH_WORDS, search_key
 
-MAX_WORDS = 12
 # A search keeps its most recent matches only, up to this many, and ranks those: for a word that
 # most texts hold, counting and ranking every match would read every text (a third of a second
 # for 20,000 practices). The list says so when a search reaches it.
@@ -42,8 +41,12 @@ class StoredSearchVector(SearchVector):
 
 
 def search_words(text):
-    """The normalised words of `text`, letters and digits only, at most MAX_WORDS."""
-    return re.findall(r"[a-z0-9]+", search_key(text))[:MAX_WORDS]
+    """The normalised words of `text`, letters and digits only, at most MAX_SEARCH_WORDS."""
+    return all_search_words(text)[:MAX_SEARCH_WORDS]
+
+
+def all_search_words(text):
+    return re.findall(r"[a-z0-9]+", search_key(text))
 
 
 def search_revisions(queryset, text):

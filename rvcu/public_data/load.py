@@ -195,9 +195,7 @@ def _load_partnerships(document, cities, tags):
                 batch, partnership, entry, PARTNERSHIP_REVISION_KEYS, tags
             )
             batch.rows[Participation].extend(_participations(entry, partnership, cities))
-            batch.rows[OrganisationRole].extend(
-                _organisation_roles(entry, revision, organisations, label)
-            )
+            batch.rows[OrganisationRole].extend(_organisation_roles(entry, revision, organisations))
             batch.rows[OpenCall].extend(
                 _child_rows(
                     entry, revision, section="open_calls", model=OpenCall, keys=OPEN_CALL_KEYS
@@ -295,15 +293,12 @@ def _participations(entry, partnership, cities):
     return participations.values()
 
 
-def _organisation_roles(entry, revision, organisations, label):
+def _organisation_roles(entry, revision, organisations):
     roles = []
     for index, item in enumerate(list_in(entry, "organisations")):
         with about(f"organisations[{index}]"):
             values = pick(item, (*ORGANISATION_KEYS, *ORGANISATION_ROLE_KEYS))
-            organisation = organisations.get(
-                {key: values.pop(key) for key in ORGANISATION_KEYS},
-                label=f"{label}: organisations[{index}]",
-            )
+            organisation = organisations.get({key: values.pop(key) for key in ORGANISATION_KEYS})
             if any(role.organisation is organisation for role in roles):
                 raise PublicDataError(f"'{organisation.name}' is listed twice")
             role = OrganisationRole(revision=revision, organisation=organisation, **values)
@@ -386,19 +381,17 @@ class _Batch:
 class _OrganisationPool:
     """The partner organisations named in the document, one per name (case and accents
     ignored) and country, as the portal keeps them (partnerships.services.organisation_for).
-    Rows left in the database are reused, with the sector and website of the document."""
+    Rows left in the database are reused."""
 
     def __init__(self):
         self.by_key = {
             (organisation.name_key, organisation.country.code): organisation
             for organisation in Organisation.objects.all()
         }
-        self.described_in = {}
         self.created = 0
         self.new = []
-        self.changed = []
 
-    def get(self, values, *, label):
+    def get(self, values):
         candidate = Organisation(**values)
         # Not full_clean: Organisation.clean() looks for duplicates in the database, one query
         # per organisation; the pool finds them in memory.
@@ -406,33 +399,17 @@ class _OrganisationPool:
         candidate.name = " ".join(candidate.name.split())
         key = (Organisation.key_of(candidate.name), candidate.country.code)
         organisation = self.by_key.get(key)
-        if key in self.described_in:
-            if (organisation.sector, organisation.website) != (
-                candidate.sector,
-                candidate.website,
-            ):
-                raise PublicDataError(
-                    f"'{candidate.name}' ({key[1]}) has another sector or website in "
-                    f"{self.described_in[key]}"
-                )
-            return organisation
-        self.described_in[key] = label
         if organisation is None:
             candidate.name_key = key[0]
-            self.by_key[key] = candidate
+            self.by_key[key] = organisation = candidate
             self.new.append(candidate)
-            return candidate
-        if (organisation.sector, organisation.website) != (candidate.sector, candidate.website):
-            organisation.sector, organisation.website = candidate.sector, candidate.website
-            self.changed.append(organisation)
         return organisation
 
     def write(self):
         """Write the organisations met since the last call."""
         Organisation.objects.bulk_create(self.new, batch_size=BATCH_SIZE)
-        Organisation.objects.bulk_update(self.changed, ["sector", "website"], batch_size=BATCH_SIZE)
         self.created += len(self.new)
-        self.new, self.changed = [], []
+        self.new = []
 
 
 def _tag_model(name):

@@ -101,6 +101,7 @@ PARTNERSHIP_REVISION_KEYS = (
     *PICTURE_KEYS,
 )  # + "published_at", tags, "cities", "organisations", "open_calls"
 PARTICIPATION_KEYS = ("role", "status")  # + "city" (slug)
-ORGANISATION_KEYS = ("name", "sector", "country", "website")
-ORGANISATION_ROLE_KEYS = ("role",)
+ORGANISATION_KEYS = ("name", "country")
+# What the partnership says of the organisation: its own, reviewed with it.
+ORGANISATION_ROLE_KEYS = ("sector", "website", "role")
 OPEN_CALL_KEYS = ("title", "opens_on", "closes_on", "eligibility", "link", "contact_email")

@@ -62,6 +62,8 @@ PUBLIC_PAGES = [
     ("field", "/{lang}/fields/literature/"),
     ("directory", "/{lang}/cities/"),
     ("directory-no-result", "/{lang}/cities/?q=zzzzzz"),
+    ("directory-words-left-out", "/{lang}/cities/?q=" + "+".join(["krakow"] * 13)),
+    ("bad-request", "/{lang}/cities/?q=%00"),
     ("city", "/{lang}/cities/krakow/"),
     ("practice-list", "/{lang}/practices/"),
     ("practice", "/{lang}/practices/{practice}/"),

@@ -26,6 +26,7 @@ KEPT_MESSAGE = "Your picture “{name}” is kept: you do not need to choose it 
 ALT_MISSING = "Describe the picture for people who cannot see it."
 CREDIT_MISSING = "Say who made the picture (photographer or owner)."
 BAD_URL = "Enter a valid URL."
+NOT_HTTP = "Give a web address starting with http:// or https://."
 NOT_AN_IMAGE = "This file is not an image"
 
 
@@ -283,18 +284,37 @@ def test_edit_post_ignores_designation_data(client, coordinator, krakow):
 
 
 @pytest.mark.parametrize(
-    "website",
-    ["not a web address", "javascript:alert(1)", "http://"],
-    ids=["text", "javascript", "scheme-only"],
+    ("website", "error"),
+    [
+        ("not a web address", BAD_URL),
+        ("http://", BAD_URL),
+        ("javascript:alert(1)", NOT_HTTP),
+        ("JavaScript:alert(document.cookie)", NOT_HTTP),
+        ("data:text/html,<script>alert(1)</script>", NOT_HTTP),
+        ("ftp://ftp.krakow.example/guide.pdf", NOT_HTTP),
+    ],
+    ids=["text", "scheme-only", "javascript", "javascript-capitals", "data", "ftp"],
 )
-def test_edit_refuses_bad_website(client, coordinator, krakow, website):
+def test_edit_refuses_bad_website(client, coordinator, krakow, website, error):
     client.force_login(coordinator)
 
     response = client.post(EDIT_KRAKOW, {"description": "Typed.", "website": website})
 
+    content = response.content.decode()
     assert response.status_code == 200
-    assert BAD_URL in response.content.decode()
+    assert error in content
+    assert f'value="{escape(website)}"' in content
     assert presentation(krakow) == ("", "", "", "")
+
+
+@pytest.mark.parametrize("website", ["http://krakow.example", "https://krakow.example/en/"])
+def test_edit_accepts_http_and_https_websites(client, coordinator, krakow, website):
+    client.force_login(coordinator)
+
+    response = client.post(EDIT_KRAKOW, {"description": "Typed.", "website": website})
+
+    assert response.status_code == 302
+    assert presentation(krakow) == ("Typed.", website, "", "")
 
 
 # Bad input keeps everything the person typed and chose.

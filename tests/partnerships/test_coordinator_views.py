@@ -21,7 +21,6 @@ from partnerships.models import (
     ParticipationStatus,
     Partnership,
     PartnershipRevision,
-    Sector,
 )
 from practices.models import Practice, PracticeRevision
 from rvcu.review import ReviewState
@@ -818,9 +817,9 @@ def test_create_through_the_form(client, krakow, coordinator, media_root):
     assert [
         (
             role.organisation.name,
-            role.organisation.sector,
+            role.sector,
             role.organisation.country.code,
-            role.organisation.website,
+            role.website,
             role.role,
         )
         for role in revision.organisation_roles.select_related("organisation")
@@ -852,9 +851,7 @@ def test_create_through_the_form(client, krakow, coordinator, media_root):
 
 
 def test_create_reuses_an_organisation_the_portal_knows(client, krakow, coordinator):
-    known = services.organisation_for(
-        name="Kraków Public Library", sector=Sector.PUBLIC, country="PL"
-    )
+    known = services.organisation_for(name="Kraków Public Library", country="PL")
     client.force_login(coordinator)
 
     response = client.post(
@@ -870,6 +867,20 @@ def test_create_reuses_an_organisation_the_portal_knows(client, krakow, coordina
     assert [role.organisation for role in latest().organisation_roles.all()] == [known]
 
 
+def test_create_with_a_name_that_transliterates_beyond_the_key_length(client, krakow, coordinator):
+    name = "北京" + "中" * 198  # 200 characters, about a thousand once transliterated
+    client.force_login(coordinator)
+    row = {**FORM_ORGANISATIONS[0], "name": name, "country": "CN"}
+
+    first = client.post(NEW, form_data(krakow, organisations=[row]))
+    second = client.post(NEW, form_data(krakow, title="Poetry nights", organisations=[row]))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    organisation = Organisation.objects.get()
+    assert organisation.name == name
+    assert organisation.roles.count() == 2
+
+
 def test_create_without_organisations_or_calls(client, krakow, coordinator):
     client.force_login(coordinator)
 
@@ -881,14 +892,38 @@ def test_create_without_organisations_or_calls(client, krakow, coordinator):
     assert not revision.open_calls.exists()
 
 
-def test_create_form_suggests_the_organisations_the_portal_knows(client, krakow, coordinator):
-    services.organisation_for(name="Teatr Stary", sector=Sector.PUBLIC, country="PL")
+def test_create_form_suggests_the_organisations_of_published_partnerships(
+    client, krakow, dakar, coordinator
+):
+    published_partnership(dakar, "Digital arts lab", organisations=[THEATRE])
     client.force_login(coordinator)
 
     content = client.get(NEW).content.decode()
 
     assert '<datalist id="organisation-names"><option value="Teatr Stary"></option>' in content
     assert 'list="organisation-names"' in content
+
+
+def test_create_form_does_not_suggest_organisations_of_other_cities_drafts(
+    client, krakow, dakar, coordinator
+):
+    published_partnership(dakar, "Digital arts lab", organisations=[THEATRE])
+    draft_partnership(dakar, "Secret plans", organisations=[organisation("Hidden Foundation")])
+    published = published_partnership(dakar, "Film nights", organisations=[LIBRARY])
+    # A new draft of a published partnership is not published either.
+    services.partnership_update(
+        partnership=published.partnership,
+        by=secretariat(),
+        organisations=[LIBRARY, organisation("Unreviewed Studio")],
+    )
+    client.force_login(coordinator)
+
+    content = client.get(NEW).content.decode()
+
+    names = re.findall(r'<option value="([^"]*)"></option>', content)
+    assert names == ["Kraków Public Library", "Teatr Stary"]
+    assert "Hidden Foundation" not in content
+    assert "Unreviewed Studio" not in content
 
 
 # A form error keeps everything and saves nothing
@@ -953,6 +988,21 @@ BAD_INPUT = {
         {"organisations-1-country": ""},
         "organisations-1-country",
         "Choose the country of the organisation.",
+    ),
+    "javascript-website": (
+        {"website": "javascript:alert(1)"},
+        "website",
+        "Give a web address starting with http:// or https://.",
+    ),
+    "data-organisation-website": (
+        {"organisations-0-website": "data:text/html,<script>alert(1)</script>"},
+        "organisations-0-website",
+        "Give a web address starting with http:// or https://.",
+    ),
+    "ftp-call-link": (
+        {"calls-0-link": "ftp://files.example.org/call.pdf"},
+        "calls-0-link",
+        "Give a web address starting with http:// or https://.",
     ),
     "same-organisation-twice": (
         {"organisations-1-name": "kraków  PUBLIC library", "organisations-1-country": "PL"},
@@ -1162,9 +1212,7 @@ def test_edit_form_posted_back_unchanged_keeps_the_content(client, coordinator, 
         partnership=draft.partnership, by=coordinator, organisations=[LIBRARY, THEATRE]
     )
     client.force_login(coordinator)
-    before = list(
-        latest().organisation_roles.values_list("organisation__name", "organisation__sector")
-    )
+    before = list(latest().organisation_roles.values_list("organisation__name", "sector"))
 
     response = client.post(EDIT, form_values(client.get(EDIT)))
 
@@ -1175,10 +1223,7 @@ def test_edit_form_posted_back_unchanged_keeps_the_content(client, coordinator, 
         TITLE,
         draft.description,
     )
-    assert (
-        list(revision.organisation_roles.values_list("organisation__name", "organisation__sector"))
-        == before
-    )
+    assert list(revision.organisation_roles.values_list("organisation__name", "sector")) == before
     assert list(revision.open_calls.values_list("title", "opens_on", "closes_on")) == [
         ("Residencies 2025", date(2025, 1, 10), date(2025, 2, 10))
     ]

@@ -393,7 +393,6 @@ def test_list_sort_by_start_breaks_ties_by_title(client, krakow):
         "sort=upside-down",
         "open_call=maybe",
         "q=%3Cscript%3E%27%22%25_",
-        "q=%00",
         "kind=pilot&kind=study",
     ],
 )
@@ -606,6 +605,56 @@ def test_detail_groups_organisations_under_sector_headings(client, residencies):
     private = who.split("<h3>Private company</h3>")[1].split("<h3>")[0]
     assert "Éditions du Sahel" in private
     assert "(Senegal)" in private
+
+
+STRANGER_SAYS = {
+    **LIBRARY,
+    "sector": Sector.INTERNATIONAL,
+    "website": "https://stranger.example.org",
+}
+
+
+def assert_library_as_published(content):
+    who = section(content, "who-title")
+    assert re.findall(r"<h3>([^<]+)</h3>", who) == ["Member cities", "Public body"]
+    assert (
+        '<a href="https://library.example.org" rel="external nofollow">Kraków Public Library</a>'
+    ) in who
+    assert "stranger.example.org" not in content
+    assert "International organisation" not in who
+
+
+def test_detail_ignores_what_another_citys_draft_says_of_an_organisation(client, krakow, dakar):
+    published_partnership(krakow, TITLE, organisations=[LIBRARY])
+    draft_partnership(dakar, "Digital arts lab", organisations=[STRANGER_SAYS])
+
+    assert_library_as_published(client.get(PUBLIC).content.decode())
+
+
+def test_detail_ignores_an_earlier_draft_that_named_the_organisation_first(client, krakow, dakar):
+    """The draft created the organisation's record: the published page still shows only what
+    its own revision says."""
+    draft_partnership(dakar, "Digital arts lab", organisations=[STRANGER_SAYS])
+    published_partnership(krakow, TITLE, organisations=[LIBRARY])
+
+    assert_library_as_published(client.get(PUBLIC).content.decode())
+
+
+def test_detail_ignores_the_new_draft_of_the_published_partnership(client, krakow):
+    revision = published_partnership(krakow, TITLE, organisations=[LIBRARY])
+    services.partnership_update(
+        partnership=revision.partnership, by=secretariat(), organisations=[STRANGER_SAYS]
+    )
+
+    assert_library_as_published(client.get(PUBLIC).content.decode())
+
+
+def test_sector_filter_ignores_what_drafts_say(client, krakow, dakar):
+    published_partnership(krakow, TITLE, organisations=[LIBRARY])
+    draft_partnership(dakar, "Digital arts lab", organisations=[STRANGER_SAYS])
+
+    assert partnership_titles(client.get(LIST, {"sector": "international"})) == []
+    assert partnership_titles(client.get(LIST, {"sector": "public"})) == [TITLE]
 
 
 def test_detail_without_organisations_says_so(client, krakow):

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from cities.text import search_key
 from partnerships import services
 from partnerships.models import (
     OpenCall,
@@ -170,18 +171,64 @@ def test_organisations_are_created_with_their_details(krakow, coordinator):
     _partnership, revision = create(krakow, coordinator, organisations=[LIBRARY])
 
     organisation = Organisation.objects.get()
-    assert (organisation.name, organisation.sector, organisation.country.code) == (
-        "Kraków Public Library",
-        Sector.PUBLIC,
-        "PL",
-    )
-    assert organisation.website == "https://library.example.org"
+    assert (organisation.name, organisation.country.code) == ("Kraków Public Library", "PL")
     role = OrganisationRole.objects.get()
-    assert (role.revision, role.organisation, role.role) == (
+    assert (role.revision, role.organisation, role.sector, role.website, role.role) == (
         revision,
         organisation,
+        Sector.PUBLIC,
+        "https://library.example.org",
         "Hosts the writers",
     )
+
+
+def test_a_partnership_naming_a_known_organisation_keeps_its_own_sector_and_website(
+    krakow, dakar, coordinator
+):
+    _partnership, first = create(krakow, coordinator, organisations=[LIBRARY])
+    second = draft_partnership(
+        dakar,
+        "Digital arts lab",
+        organisations=[
+            {**LIBRARY, "sector": Sector.PRIVATE, "website": "https://elsewhere.example.org"}
+        ],
+    )
+
+    assert Organisation.objects.count() == 1
+    assert list(first.organisation_roles.values_list("sector", "website")) == [
+        (Sector.PUBLIC, "https://library.example.org")
+    ]
+    assert list(second.organisation_roles.values_list("sector", "website")) == [
+        (Sector.PRIVATE, "https://elsewhere.example.org")
+    ]
+
+
+def test_a_new_draft_of_a_published_partnership_starts_from_its_organisations(krakow):
+    published = published_partnership(
+        krakow, organisations=[{**LIBRARY, "sector": Sector.RESEARCH}]
+    )
+
+    draft = services.partnership_update(
+        partnership=published.partnership, by=secretariat(), title="Renamed"
+    )
+
+    assert draft.pk != published.pk
+    assert list(draft.organisation_roles.values_list("sector", "website", "role")) == [
+        (Sector.RESEARCH, "https://library.example.org", "Hosts the writers")
+    ]
+
+
+@pytest.mark.parametrize(
+    "website", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://x.org"]
+)
+def test_an_organisation_website_other_than_http_is_refused(krakow, coordinator, website):
+    with pytest.raises(ValidationError) as error:
+        create(krakow, coordinator, organisations=[{**LIBRARY, "website": website}])
+    assert error.value.message_dict["website"] == [
+        "Give a web address starting with http:// or https://."
+    ]
+    assert not Partnership.objects.exists()
+    assert not OrganisationRole.objects.exists()
 
 
 def test_an_organisation_of_the_same_name_in_another_case_is_reused(krakow, coordinator):
@@ -247,22 +294,46 @@ def test_an_organisation_of_an_unknown_sector_is_refused(krakow, coordinator):
         create(krakow, coordinator, organisations=[{**LIBRARY, "sector": "pirates"}])
     assert "sector" in error.value.message_dict
     assert not Organisation.objects.exists()
+    assert not OrganisationRole.objects.exists()
     assert not Partnership.objects.exists()
 
 
 def test_the_database_refuses_a_second_organisation_of_the_same_name_and_country(db):
-    services.organisation_for(name="Kraków Public Library", sector=Sector.PUBLIC, country="PL")
-    duplicate = Organisation(name="kraków public library", sector=Sector.PRIVATE, country="PL")
+    services.organisation_for(name="Kraków Public Library", country="PL")
+    duplicate = Organisation(name="kraków public library", country="PL")
 
     with pytest.raises(ValidationError) as error:
         duplicate.full_clean()
     assert "An organisation of this name already exists in this country." in error.value.messages
 
 
+# Names several times longer once transliterated than the key column (200 characters).
+LONG_NAMES = {"eszett": "ß" * 150, "cyrillic": "Ю" * 200, "cjk": "中" * 200}
+
+
+@pytest.mark.parametrize("name", LONG_NAMES.values(), ids=LONG_NAMES)
+def test_a_name_longer_once_transliterated_than_the_key_is_kept_and_found_again(db, name):
+    assert len(search_key(name)) > 200
+    organisation = services.organisation_for(name=name, country="CN")
+
+    organisation.refresh_from_db()
+    assert organisation.name == name
+    assert len(organisation.name_key) == 200
+    assert services.organisation_for(name=name.lower(), country="CN") == organisation
+    assert Organisation.objects.count() == 1
+
+
+def test_long_names_alike_but_for_their_end_are_two_organisations(db):
+    first = services.organisation_for(name="中" * 200, country="CN")
+    second = services.organisation_for(name="中" * 199 + "国", country="CN")
+
+    assert first != second
+    assert first.name_key != second.name_key
+    assert Organisation.objects.count() == 2
+
+
 def test_organisation_for_tidies_the_spaces_of_a_new_name(db):
-    organisation = services.organisation_for(
-        name="  Teatr   Stary ", sector=Sector.PUBLIC, country="PL"
-    )
+    organisation = services.organisation_for(name="  Teatr   Stary ", country="PL")
     assert organisation.name == "Teatr Stary"
 
 

@@ -396,9 +396,29 @@ def test_import_reuses_organisations_left_in_the_database(small_network, tmp_pat
 
     import_document(exported, tmp_path)
 
-    library.refresh_from_db()
-    assert library.sector == "research"
-    assert OrganisationRole.objects.get().organisation == library
+    assert Organisation.objects.get() == library
+    role = OrganisationRole.objects.get()
+    assert (role.organisation, role.sector) == (library, "research")
+
+
+def test_import_keeps_what_each_partnership_says_of_a_shared_organisation(small_network, tmp_path):
+    exported = export_document()
+    other = copy.deepcopy(exported["partnerships"][0])
+    other["slug"] = "library-nights"
+    other["organisations"][0].update(sector="private", website="https://nights.example.org")
+    exported["partnerships"].insert(0, other)  # the export lists them by slug
+    empty_the_network()
+
+    import_document(exported, tmp_path)
+
+    assert Organisation.objects.count() == 1
+    assert sorted(
+        OrganisationRole.objects.values_list("revision__partnership__slug", "sector", "website")
+    ) == [
+        ("library-nights", "private", "https://nights.example.org"),
+        ("literary-residencies", "public", "https://library.example.org"),
+    ]
+    assert export_document()["partnerships"] == exported["partnerships"]
 
 
 def test_import_then_load_network_changes_no_city(small_network, tmp_path):
