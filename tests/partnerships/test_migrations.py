@@ -6,8 +6,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import CityFactory
 
-BEFORE = [("partnerships", "0005_published_newest_index")]
-AFTER = [("partnerships", "0006_organisation_sector_and_website_per_role")]
+BEFORE = [("partnerships", "0006_partnershiprevision_review_permission")]
+AFTER = [("partnerships", "0007_organisation_sector_and_website_per_role")]
 
 
 def migrate(targets):

@@ -52,7 +52,7 @@ def copy_to_organisations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("partnerships", "0005_published_newest_index"),
+        ("partnerships", "0006_partnershiprevision_review_permission"),
     ]
 
     operations = [
