@@ -116,9 +116,7 @@ def test_logout_by_get_only_asks_for_confirmation(client, user):
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
-def test_password_reset_known_address_sends_email(
-    client, user, django_capture_on_commit_callbacks
-):
+def test_password_reset_known_address_sends_email(client, user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(RESET, {"email": user.email})
 

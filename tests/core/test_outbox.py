@@ -152,8 +152,10 @@ def test_a_refused_send_waits_and_is_tried_again(settings, django_capture_on_com
     row = reload(message)
     assert (row.state, row.attempts, row.queued_at) == (State.PENDING, 1, None)
     assert "ConnectionRefusedError" in row.last_error
-    assert before + timedelta(seconds=59) < row.next_attempt_at < timezone.now() + timedelta(
-        seconds=61
+    assert (
+        before + timedelta(seconds=59)
+        < row.next_attempt_at
+        < timezone.now() + timedelta(seconds=61)
     )
     # Not due yet: a task given it now leaves it alone.
     assert outbox.outgoing_message_send(message.pk) == State.PENDING
@@ -213,7 +215,7 @@ def test_the_retry_window_is_the_setting(settings, django_capture_on_commit_call
 
 
 def test_sweep_queues_due_rows_and_rows_whose_task_was_lost(django_capture_on_commit_callbacks):
-    never_queued = write_one(django_capture_on_commit_callbacks, to="a@example.org")
+    write_one(django_capture_on_commit_callbacks, to="a@example.org")  # never queued
     lost = write_one(django_capture_on_commit_callbacks, to="b@example.org")
     just_queued = write_one(django_capture_on_commit_callbacks, to="c@example.org")
     waiting = write_one(django_capture_on_commit_callbacks, to="d@example.org")
@@ -221,9 +223,7 @@ def test_sweep_queues_due_rows_and_rows_whose_task_was_lost(django_capture_on_co
     now = timezone.now()
     make_due(lost, queued_at=now - timedelta(minutes=11))
     make_due(just_queued, queued_at=now - timedelta(minutes=1))
-    OutgoingMessage.objects.filter(pk=waiting.pk).update(
-        next_attempt_at=now + timedelta(minutes=5)
-    )
+    OutgoingMessage.objects.filter(pk=waiting.pk).update(next_attempt_at=now + timedelta(minutes=5))
     OutgoingMessage.objects.filter(pk=sent.pk).update(state=State.SENT, sent_at=now)
 
     assert outbox.outbox_sweep() == (2, 0)
