@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 
 State = OutgoingMessageState
 
-# The wait before the second attempt, doubled after each failure up to the longest wait.
-FIRST_RETRY = timedelta(minutes=1)
+# The wait after a failure is doubled after each one (from RVCU_EMAIL_FIRST_RETRY_SECONDS),
+# up to this.
 LONGEST_RETRY = timedelta(hours=4)
 # A task queued this long ago whose row is still waiting was lost: the sweep queues it again.
 QUEUED_TASK_LOST_AFTER = timedelta(minutes=10)
@@ -110,7 +110,8 @@ def outbox_queue(message_pk):
 
 def retry_delay(attempts):
     """The wait after the `attempts`-th failed attempt: 1, 2, 4... minutes, at most 4 hours."""
-    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    first = timedelta(seconds=settings.RVCU_EMAIL_FIRST_RETRY_SECONDS)
+    return min(first * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
 
 
 def outgoing_message_send(message_pk):

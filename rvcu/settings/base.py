@@ -212,6 +212,8 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
 # The outbox (core/mail.py) retries a failed e-mail, less and less often, for this long.
 RVCU_EMAIL_RETRY_HOURS = env.int("RVCU_EMAIL_RETRY_HOURS", default=24)
+# The wait after the first failure; doubled after each, up to 4 hours.
+RVCU_EMAIL_FIRST_RETRY_SECONDS = env.int("RVCU_EMAIL_FIRST_RETRY_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="RVCU portal <noreply@localhost>")
 
 # Images people upload (city pictures): refused above this size, in bytes.

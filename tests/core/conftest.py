@@ -1,7 +1,10 @@
+import os
 import socket
 import threading
+from pathlib import Path
 
 import pytest
+import redis
 
 
 @pytest.fixture
@@ -33,3 +36,44 @@ def silent_server():
     for connection in accepted:
         connection.close()
     listener.close()
+
+
+# The test with a real worker (test_worker.py) needs Redis and PostgreSQL: without them it is
+# deselected with a line in the summary; in CI (CI or RVCU_FAIL_ON_SKIP set) the run stops with
+# an error instead, as .ci/run starts both.
+WORKER_TESTS = "test_worker.py"
+WORKER_REDIS_URL = os.environ.get("RVCU_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def worker_test_missing():
+    """Why the real-worker test cannot run here, or None."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "a worker shares the test database: set DATABASE_URL to a PostgreSQL database"
+    try:
+        redis.Redis.from_url(WORKER_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return f"no Redis answers at {WORKER_REDIS_URL} (RVCU_TEST_REDIS_URL)"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    worker_items = [item for item in items if Path(str(item.path)).name == WORKER_TESTS]
+    if not worker_items:
+        return
+    missing = worker_test_missing()
+    if missing is None:
+        return
+    message = f"real-worker test not run: {missing}"
+    if os.environ.get("CI") or os.environ.get("RVCU_FAIL_ON_SKIP"):
+        raise pytest.UsageError(message)
+    config.hook.pytest_deselected(items=worker_items)
+    items[:] = [item for item in items if item not in worker_items]
+    config._rvcu_worker_tests_not_run = (message, len(worker_items))
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    not_run = getattr(config, "_rvcu_worker_tests_not_run", None)
+    if not_run:
+        terminalreporter.write_line(f"{not_run[0]} ({not_run[1]} deselected).", yellow=True)
