@@ -96,6 +96,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth: e-mail login, no open sign-up (coordinators are invited by the secretariat).
 ACCOUNT_ADAPTER = "accounts.adapters.InvitationOnlyAccountAdapter"
+# The reset e-mail is made by a background task, for a known and an unknown address alike.
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.QueuedResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -9,6 +9,7 @@ from celery import Celery
 from django.core import mail
 from django.urls import reverse
 
+from accounts.tasks import send_password_reset
 from cities.services import coordinator_invite
 from core.models import OutgoingMessage, OutgoingMessageState
 from partnerships.models import ParticipationStatus
@@ -209,9 +210,28 @@ def test_password_reset_answers_alike_for_known_and_unknown_addresses(
     assert known.status_code == unknown.status_code == 200
     assert known.redirect_chain == unknown.redirect_chain == [(RESET_DONE, 302)]
     assert known.content == unknown.content
-    # No mail server contacted in either request; the known address's e-mail is queued.
+    # Each request queued one task and did nothing else: no e-mail made, no server contacted.
+    assert queued_by_a_broker() == 2
+    assert not OutgoingMessage.objects.exists()
     assert RefusingBackend.opened == 0
-    assert queued_by_a_broker() == 1
-    assert list(OutgoingMessage.objects.values_list("recipient", "state")) == [
-        (user.email, State.PENDING)
-    ]
+
+    # What the worker then does with each: one e-mail, to the known address only.
+    with django_capture_on_commit_callbacks(execute=False):
+        send_password_reset.run(user.email, "en")
+        send_password_reset.run("nobody@example.org", "en")
+    rows = list(OutgoingMessage.objects.all())
+    assert [(row.recipient, row.state) for row in rows] == [(user.email, State.PENDING)]
+    assert "http://127.0.0.1:8000/en/accounts/password/reset/key/" in rows[0].body
+
+
+def test_password_reset_email_follows_the_language_of_the_page(
+    client, user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/fr/accounts/password/reset/", {"email": user.email})
+
+    assert response.status_code == 302
+    row = OutgoingMessage.objects.get()
+    assert (row.recipient, row.language, row.state) == (user.email, "fr", State.SENT)
+    assert "/fr/accounts/password/reset/key/" in row.body
+    assert [message.to for message in mail.outbox] == [[user.email]]
