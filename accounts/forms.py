@@ -15,7 +15,7 @@ class QueuedResetPasswordForm(ResetPasswordForm):
     def save(self, request, **kwargs):
         email = self.cleaned_data["email"]
         language = get_language()
-        transaction.on_commit(lambda: _queue_password_reset(email, language))
+        transaction.on_commit(lambda: _queue_password_reset(email, language), robust=True)
         return email
 
 

@@ -15,7 +15,6 @@ again: its worker died while talking to the server, perhaps after the server acc
 import logging
 import smtplib
 from datetime import timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -82,7 +81,8 @@ def outbox_add(*, to, subject, body, template="", from_email=None, language=None
         next_attempt_at=now,
         give_up_at=now + timedelta(hours=settings.RVCU_EMAIL_RETRY_HOURS),
     )
-    transaction.on_commit(partial(outbox_queue, message.pk))
+    # Robust: whatever goes wrong while queuing, the request that made the change succeeds.
+    transaction.on_commit(lambda: outbox_queue(message.pk), robust=True)
     return message
 
 
@@ -230,5 +230,5 @@ def outbox_retry(queryset):
         state=State.PENDING, next_attempt_at=now, give_up_at=now, queued_at=None
     )
     for pk in pks:
-        transaction.on_commit(partial(outbox_queue, pk))
+        transaction.on_commit(lambda pk=pk: outbox_queue(pk), robust=True)
     return len(pks)

@@ -235,3 +235,25 @@ def test_password_reset_email_follows_the_language_of_the_page(
     assert (row.recipient, row.language, row.state) == (user.email, "fr", State.SENT)
     assert "/fr/accounts/password/reset/key/" in row.body
     assert [message.to for message in mail.outbox] == [[user.email]]
+
+
+def test_an_error_while_queuing_does_not_fail_the_action(
+    client, krakow, coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    def database_gone(message_pk):
+        raise RuntimeError("the connection to the database was lost")
+
+    monkeypatch.setattr("core.mail.outbox_queue", database_gone)
+    draft = draft_practice(krakow, "Reading circles", by=coordinator)
+    secretariat()
+    client.force_login(coordinator)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/en/my/practices/{draft.practice.slug}/submit/", follow=True)
+
+    assert response.status_code == 200
+    assert messages_of(response) == [
+        "Submitted. The secretariat will review it; you will get an e-mail."
+    ]
+    # The row is there for the sweep.
+    assert OutgoingMessage.objects.get().state == State.PENDING
