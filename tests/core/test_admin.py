@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.mail import outbox_add
@@ -155,3 +157,21 @@ def test_retry_now_with_nothing_to_retry_says_so(client, sent):
     assert "Nothing to retry: only failed or waiting e-mails are sent again." in (
         response.content.decode()
     )
+
+
+def test_outbox_list_costs_the_same_queries_for_1_and_20_messages(
+    client, django_capture_on_commit_callbacks
+):
+    client.force_login(reviewer())
+    counts = []
+    for size in (1, 20):
+        OutgoingMessage.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=False):
+            for number in range(size):
+                outbox_add(to=f"p{number}@example.org", subject=f"S{number}", body="B\n")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(LIST)
+        assert response.context["cl"].result_count == size
+        counts.append(len(queries))
+
+    assert counts[0] == counts[1]
