@@ -14,6 +14,8 @@ again: its worker died while talking to the server, perhaps after the server acc
 
 import logging
 import smtplib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -65,9 +67,32 @@ def templated_email(template, context, *, to):
     return outbox_add(to=to, subject=" ".join(subject.split()), body=body, template=template)
 
 
+_idempotency = ContextVar("outbox_idempotency", default=None)
+
+
+@contextmanager
+def outbox_idempotency(key):
+    """Inside, the e-mails written get Message-IDs made of `key` and their order: a task run
+    again with the same key (a redelivery) finds them written and writes nothing new."""
+    token = _idempotency.set({"key": key, "count": 0})
+    try:
+        yield
+    finally:
+        _idempotency.reset(token)
+
+
 def outbox_add(*, to, subject, body, template="", from_email=None, language=None):
     """Write one e-mail to the outbox; a task sends it once the current transaction commits
     (at once outside a transaction)."""
+    idempotency = _idempotency.get()
+    if idempotency is None:
+        message_id = make_msgid(domain=_message_id_domain())
+    else:
+        idempotency["count"] += 1
+        message_id = f"<{idempotency['key']}.{idempotency['count']}@{_message_id_domain()}>"
+        written = OutgoingMessage.objects.filter(message_id=message_id).first()
+        if written is not None:
+            return written
     now = timezone.now()
     message = OutgoingMessage.objects.create(
         recipient=to,
@@ -76,7 +101,7 @@ def outbox_add(*, to, subject, body, template="", from_email=None, language=None
         from_email=from_email or settings.DEFAULT_FROM_EMAIL,
         subject=subject,
         body=body,
-        message_id=make_msgid(domain=_message_id_domain()),
+        message_id=message_id,
         created_at=now,
         next_attempt_at=now,
         give_up_at=now + timedelta(hours=settings.RVCU_EMAIL_RETRY_HOURS),

@@ -257,3 +257,19 @@ def test_an_error_while_queuing_does_not_fail_the_action(
     ]
     # The row is there for the sweep.
     assert OutgoingMessage.objects.get().state == State.PENDING
+
+
+def test_a_password_reset_task_delivered_twice_writes_its_email_once(
+    user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        send_password_reset.apply(args=(user.email, "en"), task_id="redelivered")
+        send_password_reset.apply(args=(user.email, "en"), task_id="redelivered")
+        send_password_reset.apply(args=(user.email, "en"), task_id="asked-again")
+
+    rows = list(OutgoingMessage.objects.order_by("pk"))
+    assert [row.message_id.split("@")[0] for row in rows] == [
+        "<password-reset.redelivered.1",
+        "<password-reset.asked-again.1",
+    ]
+    assert [message.to for message in mail.outbox] == [[user.email], [user.email]]
