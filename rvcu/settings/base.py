@@ -165,7 +165,6 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Queuing happens inside requests: a broker that is down or hangs costs them about two
 # seconds, then the outbox sweep sends what could not be queued.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_CONNECTION_MAX_RETRIES = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TIMEZONE = "UTC"
