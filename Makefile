@@ -29,6 +29,10 @@ setup: install translations
 
 run: setup
 	@echo "Serving the portal at http://$(HOST)/"
+	@echo "Without CELERY_BROKER_URL or REDIS_URL, e-mails are sent by this process after each commit."
+	@echo "For a Celery worker instead:"
+	@echo "  DJANGO_SETTINGS_MODULE=rvcu.settings.local CELERY_BROKER_URL=redis://127.0.0.1:6379/2 $(BIN)/celery -A rvcu worker -B"
+	@echo "  (and start make run with the same CELERY_BROKER_URL)"
 	$(MANAGE) runserver $(HOST)
 
 test: install translations

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from django_countries import countries
 
-from rvcu.notifications import templated_email
+from core.mail import templated_email
 
 from .models import City, CreativeField
 from .regions import region_for_country
@@ -246,9 +246,7 @@ def coordinator_invite(*, city, email, first_name="", last_name="", language=Non
             user.full_clean()
             user.save()
         city.coordinators.add(user)
-        transaction.on_commit(
-            lambda: _send_coordinator_invitation(user=user, city=city, new_account=created)
-        )
+        _send_coordinator_invitation(user=user, city=city, new_account=created)
     return user, created
 
 
@@ -270,5 +268,4 @@ def _send_coordinator_invitation(*, user, city, new_account):
             "link": f"{settings.SITE_URL}{path}",
             "set_password": new_account or not user.has_usable_password(),
         }
-        message = templated_email("cities/email/coordinator_invitation", context, to=user.email)
-    message.send()
+        templated_email("cities/email/coordinator_invitation", context, to=user.email)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cities.permissions import can_act_for_city
+from core.mail import email_people
 from rvcu import revisions
-from rvcu.notifications import email_people
 from rvcu.review import ReviewAction
 
 from .models import (
@@ -194,7 +194,7 @@ def city_invite(*, partnership, city, by):
         participation.answered_at = None
         participation.created_at = timezone.now()
         participation.save()
-        transaction.on_commit(lambda: _send_invitation_emails(participation))
+        _send_invitation_emails(participation)
     return participation
 
 

@@ -4,14 +4,14 @@ A reviewed item takes part by offering `title`, `review_kind` (what it is, e.g. 
 practice"), `review_city` (the city it belongs to),
 `get_absolute_url()` (its public page), `get_author_url()` (where its coordinators follow it)
 and `get_review_url()` (where the secretariat reviews it). Each person gets the e-mail in their
-own language, once the transaction that moved the item has committed.
+own language: the e-mails are written to the outbox in the transaction that moves the item and
+sent once it has committed (core/mail.py).
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
-from django.utils.translation import override
+
+from core.mail import email_people
 
 from .review import ReviewState
 
@@ -55,21 +55,3 @@ def send_review_emails(event, item):
         }
 
     return email_people(review_recipients(event, item), template, context_for)
-
-
-def email_people(people, template, context_for):
-    """Send each person the e-mail `template`, rendered in their own language with the context
-    `context_for(person)` gives (links reversed there follow that language)."""
-    messages = []
-    for person in people:
-        with override(person.language or settings.LANGUAGE_CODE):
-            messages.append(templated_email(template, context_for(person), to=person.email))
-    return get_connection().send_messages(messages) or 0
-
-
-def templated_email(template, context, *, to):
-    """An e-mail from `<template>_subject.txt` (one line) and `<template>_message.txt`,
-    rendered in the active language."""
-    subject = render_to_string(f"{template}_subject.txt", context)
-    body = render_to_string(f"{template}_message.txt", context)
-    return EmailMessage(" ".join(subject.split()), body, None, [to])

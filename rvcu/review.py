@@ -126,7 +126,7 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
             actor=by,
             message=message,
         )
-        transaction.on_commit(lambda: send_review_emails(event, item))
+        send_review_emails(event, item)
     return event
 
 

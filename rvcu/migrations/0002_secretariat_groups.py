@@ -32,6 +32,8 @@ GROUPS = {
             "opencall": VIEW,
         },
         "cities": {"city": VIEW, "creativefield": VIEW},
+        # The outbox: e-mails that failed are theirs to look at and send again.
+        "core": {"outgoingmessage": VIEW},
     },
     # The network's members and the accounts of their coordinators (invited, renamed,
     # deactivated: never deleted, their history names them).
@@ -48,7 +50,7 @@ def create_groups(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     # Permissions are made after every migration has run (post_migrate): on a new database
     # they do not exist yet.
-    for label in ("accounts", "cities", "practices", "partnerships"):
+    for label in ("accounts", "cities", "core", "practices", "partnerships"):
         create_permissions(global_apps.get_app_config(label), apps=apps, verbosity=0)
     for name, models in GROUPS.items():
         group, _created = Group.objects.get_or_create(name=name)
@@ -77,6 +79,7 @@ class Migration(migrations.Migration):
         ("cities", "0006_city_act_for_every_city_permission"),
         ("practices", "0010_practicerevision_review_permission"),
         ("partnerships", "0006_partnershiprevision_review_permission"),
+        ("core", "0001_outgoing_message"),
     ]
 
     operations = [migrations.RunPython(create_groups, delete_groups)]

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "csp",
+    "core",
     "accounts",
     "cities",
     "practices",
@@ -84,6 +85,11 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database server that accepts and never answers must fail a request, not hold it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -96,6 +102,8 @@ LOGIN_REDIRECT_URL = "dashboard"
 
 # django-allauth: e-mail login, no open sign-up (coordinators are invited by the secretariat).
 ACCOUNT_ADAPTER = "accounts.adapters.InvitationOnlyAccountAdapter"
+# The reset e-mail is made by a background task, for a known and an unknown address alike.
+ACCOUNT_FORMS = {"reset_password": "accounts.forms.QueuedResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -161,6 +169,24 @@ CACHES = {
     }
 }
 
+# Background jobs (rvcu/celery.py): Redis is the broker. With none (a local `make run`), each
+# task runs in the process that queues it, after the commit.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once done: a worker killed mid-task leaves it to another one (the
+# tasks are idempotent: core/mail.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Queuing happens inside requests: a broker that is down or hangs costs them about two
+# seconds, then the outbox sweep sends what could not be queued.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
+CELERY_TIMEZONE = "UTC"
+
 # Security headers on every response; production adds HSTS, the HTTPS redirect and secure cookies.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
@@ -201,6 +227,12 @@ CONTENT_SECURITY_POLICY = {
 SITE_URL = env.str("RVCU_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 RVCU_CONTACT_EMAIL = env.str("RVCU_CONTACT_EMAIL", default="creativecities@unesco.org")
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Seconds an SMTP connection may wait for the server at each step (connect, each command).
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=10)
+# The outbox (core/mail.py) retries a failed e-mail, less and less often, for this long.
+RVCU_EMAIL_RETRY_HOURS = env.int("RVCU_EMAIL_RETRY_HOURS", default=24)
+# The wait after the first failure; doubled after each, up to 4 hours.
+RVCU_EMAIL_FIRST_RETRY_SECONDS = env.int("RVCU_EMAIL_FIRST_RETRY_SECONDS", default=60)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="RVCU portal <noreply@localhost>")
 
 # Images people upload (city pictures): refused above this size, in bytes.

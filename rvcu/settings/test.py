@@ -10,6 +10,9 @@ SECRET_KEY = "tests-only-not-a-secret"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in the test, when the transaction's commit callbacks run (tests/core for a worker).
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
 MEDIA_ROOT = tempfile.mkdtemp(prefix="rvcu-test-media-")
 RVCU_PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="rvcu-test-private-media-")
 STORAGES = {

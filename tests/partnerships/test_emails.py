@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.models import OutgoingMessage
 from partnerships import services
 from partnerships.models import ParticipationStatus
 from rvcu.review import ReviewState
@@ -180,8 +181,9 @@ def test_review_emails_are_sent_only_after_commit(
         assert mail.outbox == []
 
     assert mail.outbox == []
-    assert len(callbacks) == 1
-    callbacks[0]()
+    assert len(callbacks) == 2  # one queuing per e-mail written
+    for callback in callbacks:
+        callback()
     assert sorted(message.to[0] for message in mail.outbox) == [
         "anna@krakow.example",
         "benoit@krakow.example",
@@ -208,11 +210,12 @@ def test_withdraw_and_archive_send_nothing(submitted, people, django_capture_on_
         services.partnership_submit(revision=submitted, by=people["anna"])
         services.partnership_publish(revision=submitted, by=secretariat())
     mail.outbox.clear()
+    written = OutgoingMessage.objects.count()
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         services.partnership_archive(revision=submitted, by=secretariat())
 
-    assert len(callbacks) == 2  # the archiving, and the retirement of its files
+    assert OutgoingMessage.objects.count() == written
     assert mail.outbox == []
 
 
@@ -225,7 +228,7 @@ def test_inviting_a_city_emails_its_active_coordinators_only(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.city_invite(partnership=partnership, city=dakar, by=people["anna"])
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # one queuing per e-mail written
     sent = outbox_by_recipient()
     assert sorted(sent) == ["dara@dakar.example", "fatou@dakar.example"]
 
