@@ -46,11 +46,16 @@ class ReviewDecisionForm(ReviewMessageForm):
     action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     field_order = ["action", "message"]
 
-    def __init__(self, *args, actions, **kwargs):
+    def __init__(self, *args, actions, accepted=(), **kwargs):
+        """Offers `actions`, and takes any of `accepted` too: a decision sent from a page shown
+        before another reviewer's is refused by the service with a clear message, not by the
+        form as an unknown choice."""
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(action, action.label) for action in actions]
+        field = self.fields["action"]
+        field.choices = [(action, action.label) for action in {*actions, *accepted}]
+        field.widget.choices = [(action, action.label) for action in actions]
         if len(actions) == 1:
-            self.fields["action"].initial = actions[0]
+            field.initial = actions[0]
 
 
 class ReviewAdminMixin:
@@ -146,7 +151,9 @@ class ReviewAdminMixin:
             for action in allowed_actions(state=item.state, by_secretariat=True)
             if action in self.review_services
         ]
-        form = ReviewDecisionForm(request.POST or None, actions=actions)
+        form = ReviewDecisionForm(
+            request.POST or None, actions=actions, accepted=list(self.review_services)
+        )
         if request.method == "POST" and form.is_valid():
             action = ReviewAction(form.cleaned_data["action"])
             try:
@@ -154,6 +161,11 @@ class ReviewAdminMixin:
                     revision=item, by=request.user, message=form.cleaned_data["message"]
                 )
             except ValidationError as error:
+                if error.code in ("already_done", "invalid_transition"):
+                    # Decided meanwhile (a double click, another reviewer): the page again,
+                    # with the item's state and history as they are now.
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+                    return redirect(request.path)
                 form.add_error("message" if error.code == "message_required" else None, error)
             else:
                 self.message_user(
@@ -169,6 +181,7 @@ class ReviewAdminMixin:
             "opts": self.opts,
             "original": item,
             "form": form,
+            "actions": actions,
             "history": review_history(self.model, [item.pk]),
             "preview_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[item.pk]

@@ -249,6 +249,8 @@ def archive(*, revision, by, message=""):
     """Take a published revision off the portal."""
     document_model = type(revision.document)
     with transaction.atomic():
+        # The document first, as publish() locks it: the same order cannot deadlock.
+        document_model.objects.select_for_update().get(pk=revision.document.pk)
         event = review_transition(
             item=revision, action=ReviewAction.ARCHIVE, by=by, message=message
         )
