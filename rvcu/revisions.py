@@ -99,6 +99,9 @@ class Revision(ReviewedItem):
     )
     created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
+    # Counts the saves of the content, so that an edit form shown before someone else's save
+    # is refused rather than silently writing over it (see revision_for_editing).
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -106,6 +109,8 @@ class Revision(ReviewedItem):
     def save(self, *args, **kwargs):
         self.search_document = self.build_search_document()
         update_fields = kwargs.get("update_fields")
+        if self.pk is not None and update_fields is None:
+            self.version += 1
         if update_fields is not None and set(update_fields) & set(self.searched_texts):
             kwargs["update_fields"] = {*update_fields, "search_document"}
         super().save(*args, **kwargs)
@@ -122,6 +127,12 @@ class Revision(ReviewedItem):
     @property
     def is_public(self):
         return self.state == ReviewState.PUBLISHED
+
+    @property
+    def edit_version(self):
+        """What an edit form carries to say which content it was shown: this revision as saved
+        for the `version`-th time (a new draft made from it is another revision)."""
+        return f"{self.pk}.{self.version}"
 
 
 def published_newest_first_index(name):
@@ -174,16 +185,40 @@ def save_content(revision, *, by, content):
     return revision
 
 
-def revision_for_editing(document, *, by, under_review_message):
+class EditConflict(ValidationError):
+    """The content changed since the edit form was shown: `current` is the revision as it is
+    now, to show beside what the person wrote."""
+
+    def __init__(self, current):
+        super().__init__(
+            _(
+                "Your changes are not saved yet: someone else saved this page while you were "
+                "editing it. Their version is shown beside yours; keep what you want, then save "
+                "again."
+            ),
+            code="edit_conflict",
+        )
+        self.current = current
+
+
+def revision_for_editing(document, *, by, under_review_message, edited_version=""):
     """The revision that may be edited now: the draft (or sent-back) one, or a new draft copied
     from the published or archived one. A revision under review must be withdrawn first. The
-    caller checks who may edit."""
-    latest = latest_revision(document)
-    if latest.state in EDITABLE_STATES:
-        return latest
-    if latest.state == ReviewState.SUBMITTED:
-        raise ValidationError(under_review_message, code="under_review")
-    return copy_as_draft(latest, by=by)
+    caller checks who may edit.
+
+    `edited_version` is the `edit_version` the edit form was shown with: if the content was
+    saved since, EditConflict is raised. The document stays locked until the caller's
+    transaction ends, so that two saves at once are checked one after the other."""
+    with transaction.atomic():
+        type(document).objects.select_for_update().get(pk=document.pk)
+        latest = latest_revision(document)
+        if edited_version and edited_version != latest.edit_version:
+            raise EditConflict(latest)
+        if latest.state in EDITABLE_STATES:
+            return latest
+        if latest.state == ReviewState.SUBMITTED:
+            raise ValidationError(under_review_message, code="under_review")
+        return copy_as_draft(latest, by=by)
 
 
 def copy_as_draft(revision, *, by):

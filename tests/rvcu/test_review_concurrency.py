@@ -1,27 +1,22 @@
 """Review actions sent twice at once (a double click, two reviewers): the first applies, the
 second is told it is already done; one event, one e-mail. For both reviewed types.
 
-The races run in two threads on PostgreSQL, released together by a barrier. SQLite has one
-writer at a time and no row locks, so there the same calls run one after the other; the
-deterministic tests (a stale object whose row changed meanwhile) hold on both."""
-
-import threading
-from importlib import import_module
+The races run in two threads on PostgreSQL (tests/races.py); the deterministic tests (a stale
+object whose row changed meanwhile) hold on SQLite too."""
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 
-from cities.models import CreativeField
 from partnerships import services as partnership_services
 from practices import services as practice_services
 from rvcu.models import ReviewEvent
 from rvcu.review import TRANSITIONS, ReviewAction, ReviewState
 from tests.partnerships.factories import draft_partnership
 from tests.practices.factories import draft_practice, secretariat
+from tests.races import race, refusals
 
 TYPES = {
     "practice": {
@@ -69,15 +64,6 @@ def kind(request):
     return request.param
 
 
-@pytest.fixture
-def creative_fields(transactional_db):
-    """The creative fields the data migration writes: a transactional test empties every table
-    when it ends, so the next one finds none."""
-    seed = import_module("cities.migrations.0002_seed_creative_fields")
-    for row in seed.CREATIVE_FIELDS:
-        CreativeField.objects.get_or_create(slug=row["slug"], defaults=row)
-
-
 def service(kind, action):
     module_name, name = TYPES[kind]["services"][action].rsplit(".", 1)
     module = __import__(module_name, fromlist=[name])
@@ -111,42 +97,6 @@ def prepared(kind, krakow, action):
         act(kind, step, reload(revision))
     mail.outbox.clear()
     return reload(revision)
-
-
-def race(*calls):
-    """Run `calls` at once and return what each returned or raised, in order."""
-    results = [None] * len(calls)
-
-    def run(index, call, barrier):
-        try:
-            barrier.wait(timeout=10)
-            results[index] = call()
-        except Exception as error:  # noqa: BLE001 - the test asserts what each call raised
-            results[index] = error
-        finally:
-            connection.close()
-
-    if connection.vendor != "postgresql":
-        for index, call in enumerate(calls):
-            try:
-                results[index] = call()
-            except ValidationError as error:
-                results[index] = error
-        return results
-    barrier = threading.Barrier(len(calls))
-    threads = [
-        threading.Thread(target=run, args=(index, call, barrier))
-        for index, call in enumerate(calls)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
-def refusals(results):
-    return [result for result in results if isinstance(result, Exception)]
 
 
 # Deterministic: the second request holds the item as it was before the first one's change.
