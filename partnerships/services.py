@@ -45,11 +45,12 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
             }
         )
     with transaction.atomic():
-        partnership = Partnership.objects.create(
+        partnership = revisions.create_with_unique_slug(
+            Partnership,
+            title,
+            fallback="partnership",
+            reserved=RESERVED_SLUGS,
             lead_city=lead_city,
-            slug=revisions.unique_slug(
-                Partnership, title, fallback="partnership", reserved=RESERVED_SLUGS
-            ),
             created_by=by,
         )
         Participation.objects.create(

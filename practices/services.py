@@ -20,11 +20,12 @@ def practice_create(*, city, title, by, documents=(), **content):
     if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
     with transaction.atomic():
-        practice = Practice.objects.create(
+        practice = revisions.create_with_unique_slug(
+            Practice,
+            title,
+            fallback="practice",
+            reserved=RESERVED_SLUGS,
             city=city,
-            slug=revisions.unique_slug(
-                Practice, title, fallback="practice", reserved=RESERVED_SLUGS
-            ),
             created_by=by,
         )
         revision = revisions.save_content(

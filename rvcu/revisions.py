@@ -10,7 +10,7 @@ one. A revision model subclasses `Revision` and names its document's foreign key
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -166,6 +166,28 @@ def unique_slug(model, text, *, fallback, reserved=()):
         fallback=fallback,
         is_taken=lambda slug: slug in reserved or model.objects.filter(slug=slug).exists(),
     )
+
+
+def create_with_unique_slug(model, text, *, fallback, reserved=(), attempts=5, **fields):
+    """A new `model` row with a slug made from `text`. Two requests at once (a create form sent
+    twice) may both find the same slug free: the one that inserts second gets an
+    IntegrityError, and tries again, in a savepoint, with the next free slug."""
+
+    def create():
+        slug = unique_slug(model, text, fallback=fallback, reserved=reserved)
+        try:
+            with transaction.atomic():
+                return model.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            if model.objects.filter(slug=slug).exists():
+                return None  # taken meanwhile
+            raise
+
+    for _attempt in range(attempts):
+        created = create()
+        if created is not None:
+            return created
+    raise IntegrityError(f"no free slug for {model.__name__} after {attempts} attempts")
 
 
 def save_content(revision, *, by, content):
