@@ -233,7 +233,7 @@ def test_partner_organisations_changed_meanwhile_are_shown_side_by_side(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_saves_of_the_same_version_at_once_save_one(creative_fields, kind, krakow):
+def test_two_saves_of_the_same_version_at_once_save_one(seeded_rows_back, kind, krakow):
     first, second = UserFactory(), UserFactory()
     krakow.coordinators.add(first, second)
     revision = TYPES[kind]["draft"](krakow, by=first)

@@ -162,7 +162,7 @@ def test_withdrawing_a_draft_never_submitted_is_not_called_already_done(kind, kr
     "action", [ReviewAction.SUBMIT, ReviewAction.PUBLISH, ReviewAction.REQUEST_CHANGES]
 )
 def test_the_same_action_twice_at_once_applies_once(
-    creative_fields, kind, krakow, coordinator, action
+    seeded_rows_back, kind, krakow, coordinator, action
 ):
     revision = prepared(kind, krakow, action)
     first, second = reload(revision), reload(revision)
@@ -180,7 +180,7 @@ def test_the_same_action_twice_at_once_applies_once(
 
 @pytest.mark.django_db(transaction=True)
 def test_publish_and_request_changes_at_once_only_one_applies(
-    creative_fields, kind, krakow, coordinator
+    seeded_rows_back, kind, krakow, coordinator
 ):
     revision = prepared(kind, krakow, ReviewAction.PUBLISH)
     first, second = reload(revision), reload(revision)
@@ -212,7 +212,7 @@ def test_publish_and_request_changes_at_once_only_one_applies(
 
 @pytest.mark.django_db(transaction=True)
 def test_archive_and_publishing_a_new_version_at_once_do_not_deadlock(
-    creative_fields, kind, krakow
+    seeded_rows_back, kind, krakow
 ):
     published = prepared(kind, krakow, ReviewAction.ARCHIVE)
     document = published.document

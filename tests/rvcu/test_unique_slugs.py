@@ -78,7 +78,7 @@ def test_a_create_form_sent_while_another_takes_the_address_saves_the_draft(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_creations_with_one_title_at_once_get_two_addresses(creative_fields, kind, krakow):
+def test_two_creations_with_one_title_at_once_get_two_addresses(seeded_rows_back, kind, krakow):
     title = TYPES[kind]["title"]
     first, second = UserFactory(), UserFactory()
     krakow.coordinators.add(first, second)
