@@ -20,6 +20,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .review import ReviewAction, ReviewState, allowed_actions, review_history
 
+EDIT_CONFLICT_IN_ADMIN = _(
+    "Someone else saved this content while you were editing it, here or on the portal: your "
+    "changes are not saved yet. Open the item in another tab to see their version, or save "
+    "again to replace it with yours."
+)
+
 SECRETARIAT_ACTIONS = (ReviewAction.PUBLISH, ReviewAction.REQUEST_CHANGES, ReviewAction.ARCHIVE)
 
 QUEUE_ORDER = (
@@ -58,9 +64,35 @@ class ReviewDecisionForm(ReviewMessageForm):
             field.initial = actions[0]
 
 
+class EditedVersionAdminForm(forms.ModelForm):
+    """The admin's form of a revision's content, refused like the coordinators' edit form when
+    the content was saved since it was shown (see rvcu.conflicts); the version it then carries
+    is the saved one, so that saving again replaces it on purpose."""
+
+    edited_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edited_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen = cleaned_data.get("edited_version")
+        if seen and self.instance.pk:
+            saved = type(self.instance)._base_manager.get(pk=self.instance.pk).edit_version
+            if saved != seen:
+                data = self.data.copy()
+                data[self.add_prefix("edited_version")] = saved
+                self.data = data
+                raise ValidationError(EDIT_CONFLICT_IN_ADMIN, code="edit_conflict")
+        return cleaned_data
+
+
 class ReviewAdminMixin:
     review_services = {}  # ReviewAction -> service(revision=, by=, message=)
     preview_template = None
+    form = EditedVersionAdminForm
     ordering = QUEUE_ORDER
     actions = ["publish_selected", "request_changes_selected", "archive_selected"]
 
@@ -79,6 +111,13 @@ class ReviewAdminMixin:
             ),
             *super().get_urls(),
         ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *others = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "edited_version"]}), *others]
 
     def has_review_permission(self, request, obj=None):
         return request.user.is_staff and self.has_change_permission(request, obj)

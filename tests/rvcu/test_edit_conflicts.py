@@ -13,7 +13,7 @@ from practices import services as practice_services
 from rvcu.revisions import EditConflict
 from tests.factories import UserFactory, image_bytes
 from tests.partnerships.factories import LIBRARY, draft_partnership, published_partnership
-from tests.partnerships.helpers import form_values, messages_of
+from tests.partnerships.helpers import _FormReader, form_values, messages_of
 from tests.practices.factories import draft_practice, published_practice
 from tests.races import race, refusals
 
@@ -251,3 +251,45 @@ def test_two_saves_of_the_same_version_at_once_save_one(seeded_rows_back, kind, 
     saved = latest(revision.document)
     assert saved.version == revision.version + 1
     assert saved.title in ("First", "Second")
+
+
+class _AdminFormReader(_FormReader):
+    """What the admin's change form would post."""
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "form" and (dict(attrs).get("id") or "").endswith("_form"):
+            self.in_form = True
+        super().handle_starttag(tag, attrs)
+
+
+def admin_form_values(response):
+    reader = _AdminFormReader()
+    reader.feed(response.content.decode())
+    return {
+        name: [item.removeprefix("\n") for item in items] if len(items) != 1 else items[0]
+        for name, items in reader.values.items()
+    }
+
+
+@pytest.mark.django_db
+def test_a_secretariat_edit_in_the_admin_over_a_newer_save_is_refused_then_possible(
+    client, kind, krakow, coordinator, staff_user
+):
+    revision = TYPES[kind]["draft"](krakow, by=coordinator)
+    change_page = f"/admin/{kind}s/{kind}revision/{revision.pk}/change/"
+    client.force_login(staff_user)
+    theirs = admin_form_values(client.get(change_page))
+    assert theirs["edited_version"] == revision.edit_version
+    TYPES[kind]["update"](revision.document, by=coordinator, title="The coordinator's title")
+    theirs["title"] = "The secretariat's title"
+
+    refused = client.post(change_page, theirs)
+    again = client.post(change_page, admin_form_values(refused))
+
+    assert refused.status_code == 200
+    assert "Someone else saved this content while you were editing it" in html.unescape(
+        refused.content.decode()
+    )
+    assert admin_form_values(refused)["title"] == "The secretariat's title"
+    assert again.status_code == 302
+    assert latest(revision.document).title == "The secretariat's title"
