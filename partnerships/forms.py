@@ -4,7 +4,9 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from cities.models import City
+from rvcu.conflicts import Difference, EditedVersionFormMixin, shown_value
 from rvcu.fields import WebsiteFormField
+from rvcu.revisions import EditConflict
 from rvcu.uploads import KeptUploadsFormMixin
 
 from .models import OpenCall, Organisation, ParticipationStatus, PartnershipRevision, Sector
@@ -22,7 +24,7 @@ class MemberCityChoiceField(forms.ModelChoiceField):
     }
 
 
-class PartnershipForm(KeptUploadsFormMixin, forms.ModelForm):
+class PartnershipForm(EditedVersionFormMixin, KeptUploadsFormMixin, forms.ModelForm):
     """What the lead city's coordinators write about a partnership. Give `cities` (those the
     person may lead for) when creating one; an existing partnership keeps its lead city."""
 
@@ -217,7 +219,9 @@ class PartnershipForms:
 
     def add_error(self, error):
         """Show a ValidationError raised when saving on the field it names, if any."""
-        if hasattr(error, "error_dict"):
+        if isinstance(error, EditConflict):
+            self.form.show_conflict(error, more=self._row_differences(error.current))
+        elif hasattr(error, "error_dict"):
             for name, messages in error.message_dict.items():
                 self.form.add_error(
                     name if name in self.form.fields else None,
@@ -233,6 +237,44 @@ class PartnershipForms:
         content["open_calls"] = self._entries(self.open_calls)
         return content
 
+    def _row_differences(self, current):
+        """The partner organisations and open calls, where they differ from `current`'s."""
+        organisations = [
+            {
+                "name": role.organisation.name,
+                "sector": role.organisation.sector,
+                "country": role.organisation.country.code,
+                "website": role.organisation.website,
+                "role": role.role,
+            }
+            for role in current.organisation_roles.select_related("organisation")
+        ]
+        calls = [
+            {name: getattr(call, name) for name in OpenCallForm._meta.fields}
+            for call in current.open_calls.all()
+        ]
+        found = []
+        for label, theirs, yours, fields in (
+            (
+                _("Partner organisations"),
+                organisations,
+                self._entries(self.organisations),
+                ["name", "sector", "country", "website", "role"],
+            ),
+            (_("Open calls"), calls, self._entries(self.open_calls), OpenCallForm._meta.fields),
+        ):
+            theirs = [_row_text(entry, fields) for entry in theirs]
+            yours = [_row_text(entry, fields) for entry in yours]
+            if theirs != yours:
+                found.append(
+                    Difference(
+                        label=str(label),
+                        theirs="\n".join(theirs) or shown_value(""),
+                        yours="\n".join(yours) or shown_value(""),
+                    )
+                )
+        return found
+
     @staticmethod
     def _entries(formset):
         return [
@@ -240,6 +282,20 @@ class PartnershipForms:
             for form in formset.forms
             if form.has_changed() and form.cleaned_data and not formset._should_delete_form(form)
         ]
+
+
+def _row_text(entry, fields):
+    """One organisation or open call on a line, as a person reads it."""
+    values = []
+    for name in fields:
+        value = entry.get(name)
+        if name == "sector" and value:
+            value = Sector(value).label
+        elif name == "country" and value:
+            value = countries.name(value)
+        if value:
+            values.append(shown_value(value))
+    return " · ".join(values)
 
 
 class InviteCityForm(forms.Form):

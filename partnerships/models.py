@@ -14,6 +14,7 @@ from cities.text import search_key
 from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
 from rvcu.fields import WebsiteField
 from rvcu.models import Illustrated
+from rvcu.review import ReviewAction
 from rvcu.revisions import (
     Document,
     DocumentQuerySet,
@@ -242,6 +243,13 @@ class PartnershipRevision(Illustrated, Revision):
     document_field = "partnership"
     copied_relations = ("fields", "objectives", "action_areas", "sdgs")
     copied_children = ("organisation_roles", "open_calls")
+    already_done_messages = {
+        ReviewAction.SUBMIT: _("This partnership was already submitted."),
+        ReviewAction.WITHDRAW: _("This partnership was already withdrawn."),
+        ReviewAction.PUBLISH: _("This partnership was already published."),
+        ReviewAction.REQUEST_CHANGES: _("Changes to this partnership were already requested."),
+        ReviewAction.ARCHIVE: _("This partnership was already archived."),
+    }
     searched_texts = ("title", "summary", "description")
 
     partnership = models.ForeignKey(

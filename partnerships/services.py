@@ -45,11 +45,12 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
             }
         )
     with transaction.atomic():
-        partnership = Partnership.objects.create(
+        partnership = revisions.create_with_unique_slug(
+            Partnership,
+            title,
+            fallback="partnership",
+            reserved=RESERVED_SLUGS,
             lead_city=lead_city,
-            slug=revisions.unique_slug(
-                Partnership, title, fallback="partnership", reserved=RESERVED_SLUGS
-            ),
             created_by=by,
         )
         Participation.objects.create(
@@ -71,11 +72,16 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
     return partnership, revision
 
 
-def partnership_update(*, partnership, by, organisations=None, open_calls=None, **content):
+def partnership_update(
+    *, partnership, by, edited_version="", organisations=None, open_calls=None, **content
+):
     """Save `content` as the partnership's editable revision (a new draft if the current one
-    is published). Given `organisations` or `open_calls` replace the revision's own."""
+    is published). Given `organisations` or `open_calls` replace the revision's own. Raises
+    EditConflict if the content changed since the form showed `edited_version`."""
     with transaction.atomic():
-        revision = partnership_revision_for_editing(partnership=partnership, by=by)
+        revision = partnership_revision_for_editing(
+            partnership=partnership, by=by, edited_version=edited_version
+        )
         revisions.save_content(revision, by=by, content=content)
         if organisations is not None:
             revision.organisation_roles.all().delete()
@@ -86,13 +92,14 @@ def partnership_update(*, partnership, by, organisations=None, open_calls=None, 
     return revision
 
 
-def partnership_revision_for_editing(*, partnership, by):
+def partnership_revision_for_editing(*, partnership, by, edited_version=""):
     if not can_edit_partnership(by, partnership):
         raise PermissionDenied(_("You cannot edit this partnership."))
     return revisions.revision_for_editing(
         partnership,
         by=by,
         under_review_message=_("This partnership is being reviewed: withdraw it to edit it again."),
+        edited_version=edited_version,
     )
 
 

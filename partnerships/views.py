@@ -217,7 +217,10 @@ class PartnershipUpdateView(EditablePartnershipMixin, PartnershipFormView):
     def save(self, forms):
         partnership = self.get_partnership()
         services.partnership_update(
-            partnership=partnership, by=self.request.user, **forms.content()
+            partnership=partnership,
+            by=self.request.user,
+            edited_version=forms.form.seen_version,
+            **forms.content(),
         )
         if self.revision.state == ReviewState.PUBLISHED:
             message = gettext(

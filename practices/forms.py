@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cities.models import City
 from partnerships.selectors import partnership_choices_for, takes_part
+from rvcu.conflicts import EditedVersionFormMixin
 from rvcu.fields import PdfFormField
 from rvcu.uploads import KeptUploadsFormMixin
 
@@ -14,7 +15,7 @@ LONG_TEXT_HELP = _(
 )
 
 
-class PracticeForm(KeptUploadsFormMixin, forms.ModelForm):
+class PracticeForm(EditedVersionFormMixin, KeptUploadsFormMixin, forms.ModelForm):
     """What a coordinator writes about a practice. Give `cities` (those the person may write
     for) when creating a practice; an existing practice keeps its city."""
 

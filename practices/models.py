@@ -13,6 +13,7 @@ from cities.text import ascii_slug, localized
 from cities.validators import validate_not_future_year
 from rvcu.fields import PdfField
 from rvcu.models import Illustrated
+from rvcu.review import ReviewAction
 from rvcu.revisions import (
     Document,
     DocumentQuerySet,
@@ -128,6 +129,13 @@ class PracticeRevision(Illustrated, Revision):
     document_field = "practice"
     copied_relations = ("fields", "objectives", "action_areas", "sdgs")
     copied_children = ("attachments",)
+    already_done_messages = {
+        ReviewAction.SUBMIT: _("This practice was already submitted."),
+        ReviewAction.WITHDRAW: _("This practice was already withdrawn."),
+        ReviewAction.PUBLISH: _("This practice was already published."),
+        ReviewAction.REQUEST_CHANGES: _("Changes to this practice were already requested."),
+        ReviewAction.ARCHIVE: _("This practice was already archived."),
+    }
     searched_texts = (
         "title",
         "summary",

@@ -20,11 +20,12 @@ def practice_create(*, city, title, by, documents=(), **content):
     if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
     with transaction.atomic():
-        practice = Practice.objects.create(
+        practice = revisions.create_with_unique_slug(
+            Practice,
+            title,
+            fallback="practice",
+            reserved=RESERVED_SLUGS,
             city=city,
-            slug=revisions.unique_slug(
-                Practice, title, fallback="practice", reserved=RESERVED_SLUGS
-            ),
             created_by=by,
         )
         revision = revisions.save_content(
@@ -36,11 +37,16 @@ def practice_create(*, city, title, by, documents=(), **content):
     return practice, revision
 
 
-def practice_update(*, practice, by, documents=(), remove_documents=(), **content):
+def practice_update(
+    *, practice, by, edited_version="", documents=(), remove_documents=(), **content
+):
     """Save `content` as the practice's editable revision (a new draft if the current one is
-    published); `remove_documents` are file names of attached documents to drop."""
+    published); `remove_documents` are file names of attached documents to drop. Raises
+    EditConflict if the content changed since the form showed `edited_version`."""
     with transaction.atomic():
-        revision = practice_revision_for_editing(practice=practice, by=by)
+        revision = practice_revision_for_editing(
+            practice=practice, by=by, edited_version=edited_version
+        )
         revisions.save_content(revision, by=by, content=content)
         if remove_documents:
             revision.attachments.filter(file__in=list(remove_documents)).delete()
@@ -48,7 +54,7 @@ def practice_update(*, practice, by, documents=(), remove_documents=(), **conten
     return revision
 
 
-def practice_revision_for_editing(*, practice, by):
+def practice_revision_for_editing(*, practice, by, edited_version=""):
     """The revision `by` may edit now (see rvcu.revisions.revision_for_editing)."""
     if not can_edit_practice(by, practice):
         raise PermissionDenied(_("You cannot edit this practice."))
@@ -56,6 +62,7 @@ def practice_revision_for_editing(*, practice, by):
         practice,
         by=by,
         under_review_message=_("This practice is being reviewed: withdraw it to edit it again."),
+        edited_version=edited_version,
     )
 
 

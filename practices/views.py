@@ -12,6 +12,7 @@ from cities.models import City
 from cities.permissions import can_act_for_every_city
 from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
+from rvcu.revisions import EditConflict
 from rvcu.views import AuthorTransitionView
 
 from . import selectors, services
@@ -172,7 +173,15 @@ class PracticeUpdateView(CoordinatedPracticeMixin, PracticeFormMixin, FormView):
     def form_valid(self, form):
         practice = self.get_practice()
         try:
-            services.practice_update(practice=practice, by=self.request.user, **form.content())
+            services.practice_update(
+                practice=practice,
+                by=self.request.user,
+                edited_version=form.seen_version,
+                **form.content(),
+            )
+        except EditConflict as conflict:
+            form.show_conflict(conflict)
+            return self.form_invalid(form)
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)

@@ -22,6 +22,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .review import ReviewAction, ReviewState, allowed_actions, review_history
 
+EDIT_CONFLICT_IN_ADMIN = _(
+    "Someone else saved this content while you were editing it, here or on the portal: your "
+    "changes are not saved yet. Open the item in another tab to see their version, or save "
+    "again to replace it with yours."
+)
+
 SECRETARIAT_ACTIONS = (ReviewAction.PUBLISH, ReviewAction.REQUEST_CHANGES, ReviewAction.ARCHIVE)
 
 QUEUE_ORDER = (
@@ -48,16 +54,47 @@ class ReviewDecisionForm(ReviewMessageForm):
     action = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect)
     field_order = ["action", "message"]
 
-    def __init__(self, *args, actions, **kwargs):
+    def __init__(self, *args, actions, accepted=(), **kwargs):
+        """Offers `actions`, and takes any of `accepted` too: a decision sent from a page shown
+        before another reviewer's is refused by the service with a clear message, not by the
+        form as an unknown choice."""
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [(action, action.label) for action in actions]
+        field = self.fields["action"]
+        field.choices = [(action, action.label) for action in {*actions, *accepted}]
+        field.widget.choices = [(action, action.label) for action in actions]
         if len(actions) == 1:
-            self.fields["action"].initial = actions[0]
+            field.initial = actions[0]
+
+
+class EditedVersionAdminForm(forms.ModelForm):
+    """The admin's form of a revision's content, refused like the coordinators' edit form when
+    the content was saved since it was shown (see rvcu.conflicts); the version it then carries
+    is the saved one, so that saving again replaces it on purpose."""
+
+    edited_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["edited_version"].initial = self.instance.edit_version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        seen = cleaned_data.get("edited_version")
+        if seen and self.instance.pk:
+            saved = type(self.instance)._base_manager.get(pk=self.instance.pk).edit_version
+            if saved != seen:
+                data = self.data.copy()
+                data[self.add_prefix("edited_version")] = saved
+                self.data = data
+                raise ValidationError(EDIT_CONFLICT_IN_ADMIN, code="edit_conflict")
+        return cleaned_data
 
 
 class ReviewAdminMixin:
     review_services = {}  # ReviewAction -> service(revision=, by=, message=)
     preview_template = None
+    form = EditedVersionAdminForm
     ordering = QUEUE_ORDER
     actions = ["publish_selected", "request_changes_selected", "archive_selected"]
 
@@ -90,6 +127,13 @@ class ReviewAdminMixin:
                 )
             )
         return errors
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *others = fieldsets
+        return [(name, {**options, "fields": [*options["fields"], "edited_version"]}), *others]
 
     def has_review_permission(self, request, obj=None):
         """The model's own "review" permission (say `practices.review_practicerevision`), not
@@ -165,7 +209,9 @@ class ReviewAdminMixin:
             for action in allowed_actions(state=item.state, by_secretariat=True)
             if action in self.review_services
         ]
-        form = ReviewDecisionForm(request.POST or None, actions=actions)
+        form = ReviewDecisionForm(
+            request.POST or None, actions=actions, accepted=list(self.review_services)
+        )
         if request.method == "POST" and form.is_valid():
             action = ReviewAction(form.cleaned_data["action"])
             try:
@@ -173,6 +219,11 @@ class ReviewAdminMixin:
                     revision=item, by=request.user, message=form.cleaned_data["message"]
                 )
             except ValidationError as error:
+                if error.code in ("already_done", "invalid_transition"):
+                    # Decided meanwhile (a double click, another reviewer): the page again,
+                    # with the item's state and history as they are now.
+                    self.message_user(request, " ".join(error.messages), messages.WARNING)
+                    return redirect(request.path)
                 form.add_error("message" if error.code == "message_required" else None, error)
             else:
                 self.message_user(
@@ -188,6 +239,7 @@ class ReviewAdminMixin:
             "opts": self.opts,
             "original": item,
             "form": form,
+            "actions": actions,
             "history": review_history(self.model, [item.pk]),
             "preview_url": reverse(
                 f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[item.pk]

@@ -83,8 +83,21 @@ class ReviewedItem(models.Model):
     )
     state_changed_at = models.DateTimeField(_("state changed"), default=timezone.now)
 
+    # What a person is told who asks for an action once it is done (a double click, or someone
+    # else a moment before), by action: a concrete type names itself, e.g. "This practice was
+    # already submitted."
+    already_done_messages = {}
+
     class Meta:
         abstract = True
+
+    def already_done_message(self, action):
+        message = self.already_done_messages.get(action)
+        if message is None:
+            return _("This is already done: the item is “%(state)s”.") % {
+                "state": ReviewState(self.state).label
+            }
+        return str(message)
 
 
 def review_transition(*, item, action, by, message="", by_secretariat=None):
@@ -92,6 +105,9 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
 
     `by_secretariat` defaults to `by.is_staff`. The caller checks that a non-staff person is an
     author of the item (an app rule); this function checks the state machine and the roles.
+    The item's row is locked and its state read again inside the lock, so that of two requests
+    at once (a double click, two reviewers) only the first applies; the second is refused with
+    the item's `already_done_message(action)` when it asked for what is already done.
     """
     from .models import ReviewEvent
     from .notifications import send_review_emails
@@ -101,18 +117,23 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
     secretariat = by.is_staff if by_secretariat is None else by_secretariat
     if transition.secretariat_only and not secretariat:
         raise PermissionDenied(_("Only the secretariat can do this."))
-    if item.state not in transition.sources:
-        raise ValidationError(
-            _("“%(action)s” is not possible for an item that is “%(state)s”."),
-            code="invalid_transition",
-            params={"action": action.label, "state": ReviewState(item.state).label},
-        )
-    message = message.strip()
-    if transition.needs_message and not message:
-        raise ValidationError(
-            _("Write a message to say what should change."), code="message_required"
-        )
     with transaction.atomic():
+        item.state = (
+            type(item)._base_manager.select_for_update().values_list("state", flat=True)
+        ).get(pk=item.pk)
+        if item.state not in transition.sources:
+            if item.state == transition.target and _last_action(item) == action:
+                raise ValidationError(item.already_done_message(action), code="already_done")
+            raise ValidationError(
+                _("“%(action)s” is not possible for an item that is “%(state)s”."),
+                code="invalid_transition",
+                params={"action": action.label, "state": ReviewState(item.state).label},
+            )
+        message = message.strip()
+        if transition.needs_message and not message:
+            raise ValidationError(
+                _("Write a message to say what should change."), code="message_required"
+            )
         previous = item.state
         item.state = transition.target
         item.state_changed_at = timezone.now()
@@ -128,6 +149,19 @@ def review_transition(*, item, action, by, message="", by_secretariat=None):
         )
         send_review_emails(event, item)
     return event
+
+
+def _last_action(item):
+    from .models import ReviewEvent
+
+    return (
+        ReviewEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(item), object_id=item.pk
+        )
+        .order_by("-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
 
 
 def review_history(model, object_ids):

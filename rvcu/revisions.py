@@ -10,7 +10,7 @@ one. A revision model subclasses `Revision` and names its document's foreign key
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,6 +100,9 @@ class Revision(ReviewedItem):
     )
     created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated"), auto_now=True)
+    # Counts the saves of the content, so that an edit form shown before someone else's save
+    # is refused rather than silently writing over it (see revision_for_editing).
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
 
     class Meta:
         abstract = True
@@ -107,6 +110,8 @@ class Revision(ReviewedItem):
     def save(self, *args, **kwargs):
         self.search_document = self.build_search_document()
         update_fields = kwargs.get("update_fields")
+        if self.pk is not None and update_fields is None:
+            self.version += 1
         if update_fields is not None and set(update_fields) & set(self.searched_texts):
             kwargs["update_fields"] = {*update_fields, "search_document"}
         super().save(*args, **kwargs)
@@ -123,6 +128,12 @@ class Revision(ReviewedItem):
     @property
     def is_public(self):
         return self.state == ReviewState.PUBLISHED
+
+    @property
+    def edit_version(self):
+        """What an edit form carries to say which content it was shown: this revision as saved
+        for the `version`-th time (a new draft made from it is another revision)."""
+        return f"{self.pk}.{self.version}"
 
 
 def published_newest_first_index(name):
@@ -158,6 +169,28 @@ def unique_slug(model, text, *, fallback, reserved=()):
     )
 
 
+def create_with_unique_slug(model, text, *, fallback, reserved=(), attempts=5, **fields):
+    """A new `model` row with a slug made from `text`. Two requests at once (a create form sent
+    twice) may both find the same slug free: the one that inserts second gets an
+    IntegrityError, and tries again, in a savepoint, with the next free slug."""
+
+    def create():
+        slug = unique_slug(model, text, fallback=fallback, reserved=reserved)
+        try:
+            with transaction.atomic():
+                return model.objects.create(slug=slug, **fields)
+        except IntegrityError:
+            if model.objects.filter(slug=slug).exists():
+                return None  # taken meanwhile
+            raise
+
+    for _attempt in range(attempts):
+        created = create()
+        if created is not None:
+            return created
+    raise IntegrityError(f"no free slug for {model.__name__} after {attempts} attempts")
+
+
 def save_content(revision, *, by, content):
     """Write `content` into `revision` on behalf of `by`, check it and save it. Many-to-many
     tags (the model's `copied_relations`) go in `content` as lists; one left out (or None)
@@ -175,16 +208,40 @@ def save_content(revision, *, by, content):
     return revision
 
 
-def revision_for_editing(document, *, by, under_review_message):
+class EditConflict(ValidationError):
+    """The content changed since the edit form was shown: `current` is the revision as it is
+    now, to show beside what the person wrote."""
+
+    def __init__(self, current):
+        super().__init__(
+            _(
+                "Your changes are not saved yet: someone else saved this page while you were "
+                "editing it. Their version is shown beside yours; keep what you want, then save "
+                "again."
+            ),
+            code="edit_conflict",
+        )
+        self.current = current
+
+
+def revision_for_editing(document, *, by, under_review_message, edited_version=""):
     """The revision that may be edited now: the draft (or sent-back) one, or a new draft copied
     from the published or archived one. A revision under review must be withdrawn first. The
-    caller checks who may edit."""
-    latest = latest_revision(document)
-    if latest.state in EDITABLE_STATES:
-        return latest
-    if latest.state == ReviewState.SUBMITTED:
-        raise ValidationError(under_review_message, code="under_review")
-    return copy_as_draft(latest, by=by)
+    caller checks who may edit.
+
+    `edited_version` is the `edit_version` the edit form was shown with: if the content was
+    saved since, EditConflict is raised. The document stays locked until the caller's
+    transaction ends, so that two saves at once are checked one after the other."""
+    with transaction.atomic():
+        type(document).objects.select_for_update().get(pk=document.pk)
+        latest = latest_revision(document)
+        if edited_version and edited_version != latest.edit_version:
+            raise EditConflict(latest)
+        if latest.state in EDITABLE_STATES:
+            return latest
+        if latest.state == ReviewState.SUBMITTED:
+            raise ValidationError(under_review_message, code="under_review")
+        return copy_as_draft(latest, by=by)
 
 
 def copy_as_draft(revision, *, by):
@@ -255,6 +312,8 @@ def archive(*, revision, by, message=""):
     """Take a published revision off the portal."""
     document_model = type(revision.document)
     with transaction.atomic():
+        # The document first, as publish() locks it: the same order cannot deadlock.
+        document_model.objects.select_for_update().get(pk=revision.document.pk)
         event = review_transition(
             item=revision, action=ReviewAction.ARCHIVE, by=by, message=message
         )

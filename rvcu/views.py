@@ -79,7 +79,9 @@ class AuthorTransitionView(View):
         try:
             service(revision=document.latest_revision(), by=request.user)
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            # A double click is no failure: the first click did it.
+            level = messages.INFO if error.code == "already_done" else messages.ERROR
+            messages.add_message(request, level, " ".join(error.messages))
         else:
             messages.success(request, message)
         return redirect(self.redirect_url_name, slug=document.slug)

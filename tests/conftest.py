@@ -3,8 +3,10 @@
 import io
 
 import pytest
+from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.factories import CityFactory, UserFactory, acting_staff
 
@@ -31,6 +33,44 @@ def media_root(settings, tmp_path):
         },
     }
     return tmp_path / "media"
+
+
+@pytest.fixture(scope="session")
+def seeded_rows(django_db_setup, django_db_blocker):
+    """The rows the data migrations write (creative fields and mission tags), as JSON, taken
+    when the first transactional test (or browser test) starts."""
+    from cities.models import CreativeField
+    from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
+
+    models = (CreativeField, Objective, ActionArea, SustainableDevelopmentGoal)
+    with django_db_blocker.unblock():
+        rows = [row for model in models for row in model.objects.order_by("pk")]
+        assert rows, "the data migrations' rows are gone before the first transactional test"
+        return serializers.serialize("json", rows)
+
+
+@pytest.fixture
+def seeded_rows_back(transactional_db, seeded_rows):
+    """Put the data migrations' rows back before a transactional test (the browser tests, the
+    races between two threads).
+
+    A transactional test empties every table when it ends (flush): the tests after the first
+    would find no creative field. `django_db(serialized_rollback=True)` is Django's answer, but
+    it did not work for the browser tests: Django keeps the rows it serialized on the
+    connection object that created the test database, and when another database test ran first
+    (as in `make test`), the connection object the browser tests got (their ORM calls run
+    beside Playwright's sync API) did not carry them, so nothing was loaded back (seen with
+    Django 5.2, pytest-django 4.14, pytest-playwright 0.10).
+
+    So the seeded rows are read once, at the first transactional test — pytest-django runs the
+    transactional tests after the others, whose changes are rolled back, so the database is
+    still as the migrations left it — and saved again here, by primary key, which changes
+    nothing where they are there already. Content types and permissions need nothing: the
+    flush recreates them.
+    """
+    with transaction.atomic():
+        for row in serializers.deserialize("json", seeded_rows):
+            row.save()
 
 
 @pytest.fixture

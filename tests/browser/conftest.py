@@ -11,8 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.core import serializers
-from django.db import transaction
 
 # Playwright's sync API runs an asyncio event loop in the test's thread: Django then refuses the
 # ORM calls the tests make there (factories, checks) unless told it is safe, which it is here.
@@ -95,41 +93,10 @@ def base_url(pytestconfig):
     return pytestconfig.getoption("--base-url") or pytestconfig.getini("base_url") or None
 
 
-@pytest.fixture(scope="session")
-def seeded_rows(django_db_setup, django_db_blocker):
-    """The rows the data migrations write (creative fields and mission tags), as JSON, taken
-    when the first browser test starts."""
-    from cities.models import CreativeField
-    from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
-
-    models = (CreativeField, Objective, ActionArea, SustainableDevelopmentGoal)
-    with django_db_blocker.unblock():
-        rows = [row for model in models for row in model.objects.order_by("pk")]
-        assert rows, "the data migrations' rows are gone before the first browser test"
-        return serializers.serialize("json", rows)
-
-
 @pytest.fixture(autouse=True)
-def _seeded_rows_back(transactional_db, seeded_rows):
-    """Put the data migrations' rows back before each browser test.
-
-    `live_server` makes every test transactional, and a transactional test empties every table
-    when it ends (flush): the tests after the first would find no creative field.
-    `django_db(serialized_rollback=True)` is Django's answer, but it did not work here: Django
-    keeps the rows it serialized on the connection object that created the test database, and
-    when another database test ran first (as in `make test`), the connection object the browser
-    tests got (their ORM calls run beside Playwright's sync API) did not carry them, so nothing
-    was loaded back (seen with Django 5.2, pytest-django 4.14, pytest-playwright 0.10).
-
-    So the seeded rows are read once, at the first browser test — the browser tests run last
-    (see pytest_collection_modifyitems) and the other tests' changes are rolled back, so the
-    database is still as the migrations left it — and saved again here, by primary key, which
-    changes nothing where they are there already. Content types and permissions need nothing:
-    the flush recreates them.
-    """
-    with transaction.atomic():
-        for row in serializers.deserialize("json", seeded_rows):
-            row.save()
+def _seeded_rows_back(seeded_rows_back):
+    """`live_server` makes every browser test transactional: the data migrations' rows are put
+    back before each (see tests/conftest.py)."""
 
 
 @pytest.fixture

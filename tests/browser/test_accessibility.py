@@ -10,6 +10,8 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from partnerships import services as partnership_services
+from practices import services as practice_services
+from practices.models import Practice
 from tests.factories import CityFactory, UserFactory
 from tests.partnerships.factories import LIBRARY, draft_partnership, join, published_partnership
 from tests.practices.factories import draft_practice, published_practice, secretariat
@@ -128,5 +130,17 @@ def test_every_page_type_has_no_wcag_violation(page, live_server, portal, lang, 
         found.extend(violations_of(page))
         if lang == "en":
             screenshot(page, name)
+    # A save refused because someone else saved the draft meanwhile: both versions shown.
+    page.goto(live_server.url + f"/{lang}/my/practices/{portal['draft']}/edit/")
+    practice_services.practice_update(
+        practice=Practice.objects.get(slug=portal["draft"]),
+        by=portal["coordinator"],
+        title=f"Reading circles ({lang})",
+    )
+    page.locator('form.form [type="submit"]').click()
+    assert page.locator(".edit-conflict tbody tr").count() == 1, "edit conflict: not shown"
+    found.extend(violations_of(page))
+    if lang == "en":
+        screenshot(page, "practice-form-edit-conflict")
 
     assert not found, "WCAG violations found by axe-core:\n" + "\n".join(found)

@@ -496,9 +496,7 @@ def test_submit_and_withdraw_say_what_happened(client, coordinator, draft):
     assert messages_of(submitted) == [
         "Submitted. The secretariat will review it; you will get an e-mail."
     ]
-    assert messages_of(again) == [
-        "“Submit for review” is not possible for an item that is “Submitted for review”."
-    ]
+    assert messages_of(again) == ["This partnership was already submitted."]
     assert messages_of(withdrawn) == [
         "Withdrawn. The partnership is a draft again: you can edit it."
     ]

@@ -219,10 +219,11 @@ def test_review_page_offers_only_possible_decisions(client, city, coordinator, s
     draft = make_revision(city, coordinator, "A draft", submit=False)
 
     response = client.get(f"{QUEUE}{draft.pk}/review/")
-    refused = client.post(f"{QUEUE}{draft.pk}/review/", {"action": "publish"})
+    refused = client.post(f"{QUEUE}{draft.pk}/review/", {"action": "publish"}, follow=True)
 
     assert "Nothing to decide" in response.content.decode()
-    assert refused.status_code == 200
+    assert refused.redirect_chain == [(f"{QUEUE}{draft.pk}/review/", 302)]
+    assert "“Publish” is not possible for an item that is “Draft”." in refused.content.decode()
     draft.refresh_from_db()
     assert draft.state == ReviewState.DRAFT
 

@@ -350,9 +350,7 @@ def test_submitting_twice_is_refused_with_a_message(client, coordinator, submitt
     response = client.post(SUBMIT, follow=True)
 
     assert response.redirect_chain == [(MY_PAGE, 302)]
-    assert messages_of(response) == [
-        "“Submit for review” is not possible for an item that is “Submitted for review”."
-    ]
+    assert messages_of(response) == ["This practice was already submitted."]
     assert latest().state == ReviewState.SUBMITTED
     assert events(submitted) == ["submit"]
 

@@ -643,6 +643,7 @@ LEFT_OUT = {
         "search_document",  # derived by Revision.save()
         "created_at",
         "updated_at",
+        "version",  # counts the saves of the content on this portal
     },
     PracticeAttachment: {"id", "revision"},
     Partnership: {"id", "created_by", "published_revision"},
@@ -653,6 +654,7 @@ LEFT_OUT = {
         "author",
         "state",
         "search_document",
+        "version",
         "created_at",
         "updated_at",
     },
