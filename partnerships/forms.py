@@ -242,9 +242,9 @@ class PartnershipForms:
         organisations = [
             {
                 "name": role.organisation.name,
-                "sector": role.organisation.sector,
+                "sector": role.sector,
                 "country": role.organisation.country.code,
-                "website": role.organisation.website,
+                "website": role.website,
                 "role": role.role,
             }
             for role in current.organisation_roles.select_related("organisation")

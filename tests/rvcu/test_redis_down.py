@@ -103,10 +103,14 @@ def test_wrong_password_is_still_refused(client, user, redis_down):
     assert SESSION_KEY not in client.session
 
 
-def test_password_reset_works(client, user, redis_down, caplog):
+def test_password_reset_works(
+    client, user, redis_down, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.WARNING, logger="rvcu.cache")
 
-    response = client.post(RESET, {"email": user.email})
+    # The e-mail is made and sent by a task queued once the request has committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESET, {"email": user.email})
 
     assert response.status_code == 302
     assert response["Location"] == "/en/accounts/password/reset/done/"
