@@ -37,16 +37,19 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(scope="session")
 def seeded_rows(django_db_setup, django_db_blocker):
-    """The rows the data migrations write (creative fields and mission tags), as JSON, taken
-    when the first transactional test (or browser test) starts."""
+    """The rows the data migrations write (creative fields, mission tags, the secretariat's
+    groups), as JSON, taken when the first transactional test (or browser test) starts."""
+    from django.contrib.auth.models import Group
+
     from cities.models import CreativeField
     from practices.models import ActionArea, Objective, SustainableDevelopmentGoal
 
-    models = (CreativeField, Objective, ActionArea, SustainableDevelopmentGoal)
+    models = (CreativeField, Objective, ActionArea, SustainableDevelopmentGoal, Group)
     with django_db_blocker.unblock():
         rows = [row for model in models for row in model.objects.order_by("pk")]
         assert rows, "the data migrations' rows are gone before the first transactional test"
-        return serializers.serialize("json", rows)
+        # Permissions by natural key: the flush recreates them under other ids.
+        return serializers.serialize("json", rows, use_natural_foreign_keys=True)
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ def migrate(targets):
 
 
 @pytest.fixture
-def at_0005(transactional_db):
+def at_0005(seeded_rows_back):
+    # A transactional test: the seeded rows are read before it empties the tables.
     apps = migrate(BEFORE)
     yield apps
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
