@@ -103,9 +103,7 @@ def test_wrong_password_is_still_refused(client, user, redis_down):
     assert SESSION_KEY not in client.session
 
 
-def test_password_reset_works(
-    client, user, redis_down, caplog, django_capture_on_commit_callbacks
-):
+def test_password_reset_works(client, user, redis_down, caplog, django_capture_on_commit_callbacks):
     caplog.set_level(logging.WARNING, logger="rvcu.cache")
 
     # The e-mail is made and sent by a task queued once the request has committed.
