@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
+# The address in the links that make run prints and that e-mails carry: follows HOST unless
+# RVCU_SITE_URL is given (make run HOST=0.0.0.0:8080 RVCU_SITE_URL=http://my-laptop:8080).
+RVCU_SITE_URL ?= http://$(HOST)
 
 .PHONY: run test install setup translations messages lint fmt check clean bench
 
@@ -21,14 +24,17 @@ install: $(VENV)/.installed
 translations: install
 	$(MANAGE) compile_translations
 
+# seed_local_accounts and seed_demo (devtools/) do nothing when DEBUG is off.
+setup run: export RVCU_SITE_URL := $(RVCU_SITE_URL)
 setup: install translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_network
 	$(MANAGE) seed_local_accounts
+	$(MANAGE) seed_demo
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: setup
-	@echo "Serving the portal at http://$(HOST)/"
+	@echo "Serving the portal at $(RVCU_SITE_URL)/"
 	@echo "Without CELERY_BROKER_URL or REDIS_URL, e-mails are sent by this process after each commit."
 	@echo "For a Celery worker instead:"
 	@echo "  DJANGO_SETTINGS_MODULE=rvcu.settings.local CELERY_BROKER_URL=redis://127.0.0.1:6379/2 $(BIN)/celery -A rvcu worker -B"
