@@ -25,11 +25,12 @@ from partnerships import services as partnership_services
 from partnerships.models import PartnershipRevision
 from practices import services as practice_services
 from practices.models import ActionArea, Objective, PracticeRevision, SustainableDevelopmentGoal
+from rvcu.review import ReviewState
 
 from . import demo_content as content
 
 CITIES_PER_FIELD = 3
-PICTURE_SIZE = (960, 640)
+PICTURE_SIZE = (800, 600)
 PICTURE_CREDIT = {
     "en": "Demo picture generated for local development",
     "fr": "Image de démonstration générée pour le développement local",
@@ -132,7 +133,11 @@ class DemoBuilder:
         for index in range(2 * len(content.PARTNERSHIPS)):
             lead, first, second = (cities[(2 * index + step) % count] for step in (0, 1, 5))
             partnership = self.partnership(
-                index, lead=lead, partners=[first, second], by=self.secretariat, state="published"
+                index,
+                lead=lead,
+                partners=[first, second],
+                by=self.secretariat,
+                state=ReviewState.PUBLISHED,
             )
             partnerships_by_lead.setdefault(lead.pk, partnership)
         for index, city in enumerate(cities):
@@ -140,7 +145,7 @@ class DemoBuilder:
                 index,
                 city=city,
                 by=self.secretariat,
-                state="published",
+                state=ReviewState.PUBLISHED,
                 partnership=partnerships_by_lead.get(city.pk) if index % 3 == 0 else None,
             )
         self.home_city_items(cities)
@@ -151,13 +156,26 @@ class DemoBuilder:
         home, by = self.home_city, self.coordinator
         base = len(cities)
         for offset, state in enumerate(
-            ["published", "published", "submitted", "changes_requested", "draft"]
+            [
+                ReviewState.PUBLISHED,
+                ReviewState.PUBLISHED,
+                ReviewState.SUBMITTED,
+                ReviewState.CHANGES_REQUESTED,
+                ReviewState.DRAFT,
+            ]
         ):
             self.practice(base + offset, city=home, by=by, state=state)
         self.partnership(
-            base, lead=home, partners=cities[:2], by=by, state="published", open_call="open"
+            base,
+            lead=home,
+            partners=cities[:2],
+            by=by,
+            state=ReviewState.PUBLISHED,
+            open_call="open",
         )
-        self.partnership(base + 1, lead=home, partners=cities[2:3], by=by, state="submitted")
+        self.partnership(
+            base + 1, lead=home, partners=cities[2:3], by=by, state=ReviewState.SUBMITTED
+        )
         # Asked to join a published partnership of another city, not answered yet.
         self.partnership(
             base + 2,
@@ -165,7 +183,7 @@ class DemoBuilder:
             partners=cities[:1],
             invited=[home],
             by=self.secretariat,
-            state="published",
+            state=ReviewState.PUBLISHED,
         )
 
     def practice(self, index, *, city, by, state, partnership=None):
@@ -293,12 +311,12 @@ class DemoBuilder:
         }
 
     def review(self, revision, state, *, submit, author, request_changes, publish):
-        if state == "draft":
+        if state == ReviewState.DRAFT:
             return
         submit(revision=revision, by=author)
-        if state == "published":
+        if state == ReviewState.PUBLISHED:
             publish(revision=revision, by=self.secretariat)
-        elif state == "changes_requested":
+        elif state == ReviewState.CHANGES_REQUESTED:
             request_changes(
                 revision=revision, by=self.secretariat, message=content.CHANGES_REQUESTED_MESSAGE
             )
