@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 
 from django.conf import settings
 
@@ -48,7 +49,7 @@ def test_the_site_address_of_links_is_read_from_the_environment():
     """What the Makefile exports reaches the portal's settings: the links in e-mails."""
     result = subprocess.run(
         [
-            str(settings.BASE_DIR / ".venv" / "bin" / "python"),
+            sys.executable,
             "-c",
             "import django; django.setup(); from django.conf import settings; "
             "print(settings.SITE_URL)",
