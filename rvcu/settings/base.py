@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "practices",
     "partnerships",
     "rvcu",
+    # Local accounts and demo data (seed_local_accounts, seed_demo): commands only, no model.
+    "devtools",
 ]
 
 MIDDLEWARE = [

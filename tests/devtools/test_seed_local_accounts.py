@@ -6,13 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.management.commands.seed_local_accounts import (
+from accounts.models import User
+from devtools.management.commands.seed_local_accounts import (
     COORDINATOR_EMAIL,
     COORDINATOR_PASSWORD,
     SECRETARIAT_EMAIL,
     SECRETARIAT_PASSWORD,
 )
-from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +41,14 @@ def test_seed_with_debug_creates_secretariat_and_coordinator(debug_on, krakow):
     assert list(secretariat.coordinated_cities.all()) == []
     assert f"{SECRETARIAT_EMAIL} / {SECRETARIAT_PASSWORD}" in output
     assert f"coordinator of Kraków: {COORDINATOR_EMAIL} / {COORDINATOR_PASSWORD}" in output
+
+
+def test_seed_prints_the_login_page_at_the_site_address(debug_on, settings, krakow):
+    settings.SITE_URL = "http://127.0.0.1:8080"
+
+    output = seed()
+
+    assert "log in at http://127.0.0.1:8080/en/accounts/login/" in output
 
 
 def test_seed_accounts_can_log_in(client, debug_on, krakow):

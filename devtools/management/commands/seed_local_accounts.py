@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+from django.utils import translation
 
 from cities.models import City
 
@@ -31,8 +33,10 @@ class Command(BaseCommand):
         if coordinator is None:
             coordinator = User.objects.create_user(COORDINATOR_EMAIL, COORDINATOR_PASSWORD)
         city.coordinators.add(coordinator)
+        with translation.override("en"):
+            login = f"{settings.SITE_URL}{reverse('account_login')}"
         self.stdout.write(
-            "Local accounts (log in at http://127.0.0.1:8000/en/accounts/login/):\n"
+            f"Local accounts (log in at {login}):\n"
             f"  secretariat (admin): {SECRETARIAT_EMAIL} / {SECRETARIAT_PASSWORD}\n"
             f"  coordinator of {city.name}: {COORDINATOR_EMAIL} / {COORDINATOR_PASSWORD}"
         )
