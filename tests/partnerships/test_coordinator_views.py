@@ -1,4 +1,4 @@
-"""A coordinator's partnership pages: /my/partnerships/new/, /my/partnerships/<slug>/ (with
+"""A coordinator's partnership pages: /my/partnerships/new/, /my/partnerships/<pk>/ (with
 /edit/, /submit/, /withdraw/, /invite/ and the answers of the cities invited), the
 partnerships and invitations on the dashboard /my/, and the partnership a practice came from."""
 

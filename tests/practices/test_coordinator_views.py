@@ -1,4 +1,4 @@
-"""A coordinator's practice pages: /my/practices/new/, /my/practices/<slug>/ (with /edit/,
+"""A coordinator's practice pages: /my/practices/new/, /my/practices/<pk>/ (with /edit/,
 /submit/ and /withdraw/), and the practices on the dashboard /my/."""
 
 import io
