@@ -338,3 +338,25 @@ def test_a_former_address_of_an_archived_document_is_404(client, kind, krakow):
 
     assert client.get(f"/en/{kind}s/reading-aloud/").status_code == 404
     assert client.get(f"/en/{kind}s/renamed/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_links_to_the_public_page_of_published_documents_only(client, kind, krakow):
+    draft = TYPES[kind]["draft"](krakow, "Still a draft")
+    published = TYPES[kind]["published"](krakow, "Online now")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    model = TYPES[kind]["model"]
+    label, name = model._meta.app_label, model._meta.model_name
+
+    for admin_url in [
+        f"/admin/{label}/{name}/{draft.document.pk}/change/",
+        f"/admin/{label}/{name}revision/{draft.pk}/change/",
+    ]:
+        page = client.get(admin_url).content.decode()
+        assert 'class="viewsitelink"' not in page, admin_url
+    for admin_url in [
+        f"/admin/{label}/{name}/{published.document.pk}/change/",
+        f"/admin/{label}/{name}revision/{published.pk}/change/",
+    ]:
+        page = client.get(admin_url).content.decode()
+        assert f'href="/en/{kind}s/online-now/" class="viewsitelink"' in page, admin_url
