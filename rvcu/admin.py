@@ -9,6 +9,7 @@ one item with the secretariat's message, a preview as the public will see it, an
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -21,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import revisions
+from .models import FormerAddress
 from .review import ReviewAction, ReviewState, allowed_actions, review_history
 
 EDIT_CONFLICT_IN_ADMIN = _(
@@ -112,11 +114,25 @@ class DocumentAddressForm(forms.ModelForm):
         return slug
 
 
+class FormerAddressInline(GenericTabularInline):
+    """The addresses that lead to the document; deleting one frees it for another item."""
+
+    model = FormerAddress
+    extra = 0
+    fields = readonly_fields = ["slug", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class DocumentAdminMixin:
     """The admin of a practice or a partnership: its address is made at its first
     publication, and changing it afterwards keeps the old one as a redirect."""
 
     form = DocumentAddressForm
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), FormerAddressInline]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

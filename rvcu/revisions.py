@@ -8,6 +8,7 @@ one. A revision model subclasses `Revision` and names its document's foreign key
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,6 +71,8 @@ class Document(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    # Deleted with the document: its old addresses are free again.
+    old_addresses = GenericRelation(FormerAddress)
 
     class Meta:
         abstract = True

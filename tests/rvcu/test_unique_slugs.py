@@ -67,8 +67,10 @@ def rename(client, document, slug, *, by=None):
     )
     model = type(document)
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{document.pk}/change/"
+    former = "rvcu-formeraddress-content_type-object_id-"
+    inline = {f"{former}TOTAL_FORMS": 0, f"{former}INITIAL_FORMS": 0}
     if model is Practice:
-        data = {"city": document.city_id, "slug": slug}
+        data = {"city": document.city_id, "slug": slug, **inline}
     else:
         participations = list(document.participations.order_by("pk"))
         data = {
@@ -76,6 +78,7 @@ def rename(client, document, slug, *, by=None):
             "slug": slug,
             "participations-TOTAL_FORMS": len(participations),
             "participations-INITIAL_FORMS": len(participations),
+            **inline,
         }
         for index, participation in enumerate(participations):
             prefix = f"participations-{index}-"
@@ -270,6 +273,12 @@ def test_renamed_twice_and_back_every_old_address_leads_to_the_current_one(clien
         content_type=ContentType.objects.get_for_model(TYPES[kind]["model"])
     )
     assert sorted(former.values_list("slug", flat=True)) == ["second-name", "third-name"]
+    model = TYPES[kind]["model"]
+    change_page = client.get(
+        f"/admin/{model._meta.app_label}/{model._meta.model_name}/{document.pk}/change/"
+    ).content.decode()
+    assert "Former addresses" in change_page
+    assert "second-name" in change_page
 
 
 @pytest.mark.django_db
@@ -360,3 +369,15 @@ def test_the_admin_links_to_the_public_page_of_published_documents_only(client, 
     ]:
         page = client.get(admin_url).content.decode()
         assert f'href="/en/{kind}s/online-now/" class="viewsitelink"' in page, admin_url
+
+
+@pytest.mark.django_db
+def test_deleting_a_renamed_document_frees_its_old_addresses(client, kind, krakow):
+    document = TYPES[kind]["published"](krakow, "Reading aloud").document
+    rename(client, document, "renamed")
+    assert FormerAddress.objects.count() == 1
+
+    document.delete()
+
+    assert not FormerAddress.objects.exists()
+    assert not revisions.slug_taken(TYPES[kind]["model"], "reading-aloud")
