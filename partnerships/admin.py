@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from cities.regions import Region
-from rvcu.admin import ReviewAdminMixin
+from rvcu.admin import DocumentAdminMixin, ReviewAdminMixin
 from rvcu.review import ReviewAction
 
 from . import selectors, services
@@ -139,7 +139,7 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(DocumentAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "lead_city", "published_revision", "created_by", "created_at"]
     list_filter = [("lead_city", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["lead_city", "published_revision", "created_by"]

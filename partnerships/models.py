@@ -135,8 +135,9 @@ class Partnership(Document):
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
 
-    def get_absolute_url(self):
-        return reverse("partnerships:partnership-detail", kwargs={"slug": self.slug})
+    public_url_name = "partnerships:partnership-detail"
+    author_url_name = "partnerships:my-partnership"
+    slug_fallback = "partnership"
 
 
 class ParticipationRole(models.TextChoices):
@@ -331,7 +332,7 @@ class PartnershipRevision(Illustrated, Revision):
             )
 
     def get_author_url(self):
-        return reverse("partnerships:my-partnership", kwargs={"slug": self.partnership.slug})
+        return self.partnership.get_author_url()
 
     def get_review_url(self):
         return reverse("admin:partnerships_partnershiprevision_review", args=[self.pk])

@@ -25,8 +25,6 @@ from .models import (
 )
 from .permissions import can_answer_for, can_edit_partnership
 
-RESERVED_SLUGS = {"new"}  # /my/partnerships/new/ is the page that creates a partnership
-
 
 def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(), **content):
     """A new partnership led by `lead_city`, with a first draft revision.
@@ -45,14 +43,7 @@ def partnership_create(*, lead_city, title, by, organisations=(), open_calls=(),
             }
         )
     with transaction.atomic():
-        partnership = revisions.create_with_unique_slug(
-            Partnership,
-            title,
-            fallback="partnership",
-            reserved=RESERVED_SLUGS,
-            lead_city=lead_city,
-            created_by=by,
-        )
+        partnership = Partnership.objects.create(lead_city=lead_city, created_by=by)
         Participation.objects.create(
             partnership=partnership,
             city=lead_city,
@@ -246,7 +237,7 @@ def _send_invitation_emails(participation):
     people = participation.city.coordinators.filter(is_active=True).exclude(email="")
 
     def context_for(person):
-        link = reverse("partnerships:my-partnership", kwargs={"slug": partnership.slug})
+        link = reverse("partnerships:my-partnership", kwargs={"pk": partnership.pk})
         return {
             "person": person,
             "title": title,

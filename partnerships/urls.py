@@ -18,27 +18,27 @@ urlpatterns = [
     path("network/", public_page(views.NetworkView.as_view()), name="network"),
     path("my/partnerships/new/", views.PartnershipCreateView.as_view(), name="partnership-create"),
     path(
-        "my/partnerships/<slug:slug>/",
+        "my/partnerships/<int:pk>/",
         views.MyPartnershipDetailView.as_view(),
         name="my-partnership",
     ),
     path(
-        "my/partnerships/<slug:slug>/edit/",
+        "my/partnerships/<int:pk>/edit/",
         views.PartnershipUpdateView.as_view(),
         name="partnership-edit",
     ),
     path(
-        "my/partnerships/<slug:slug>/invite/",
+        "my/partnerships/<int:pk>/invite/",
         views.CityInviteView.as_view(),
         name="city-invite",
     ),
     path(
-        "my/partnerships/<slug:slug>/cities/<int:participation>/<str:answer>/",
+        "my/partnerships/<int:pk>/cities/<int:participation>/<str:answer>/",
         views.ParticipationAnswerView.as_view(),
         name="participation-answer",
     ),
     path(
-        "my/partnerships/<slug:slug>/<str:action>/",
+        "my/partnerships/<int:pk>/<str:action>/",
         views.PartnershipTransitionView.as_view(),
         name="partnership-transition",
     ),

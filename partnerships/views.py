@@ -13,7 +13,7 @@ from cities.models import City
 from cities.permissions import can_act_for_every_city
 from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
-from rvcu.views import AuthorTransitionView
+from rvcu.views import AuthorTransitionView, FormerAddressRedirectMixin
 
 from . import network, selectors, services
 from .filters import PartnershipFilter
@@ -36,7 +36,8 @@ class PartnershipListView(FilterView):
         return {**context, **search_context(context["filter"], context["paginator"])}
 
 
-class PartnershipDetailView(DetailView):
+class PartnershipDetailView(FormerAddressRedirectMixin, DetailView):
+    document_model = Partnership
     template_name = "partnerships/partnership_detail.html"
     context_object_name = "revision"
 
@@ -58,7 +59,7 @@ class CoordinatedPartnershipMixin(LoginRequiredMixin):
     def get_partnership(self):
         if not hasattr(self, "_partnership"):
             partnership = get_object_or_404(
-                Partnership.objects.select_related("lead_city"), slug=self.kwargs["slug"]
+                Partnership.objects.select_related("lead_city"), pk=self.kwargs["pk"]
             )
             user = self.request.user
             # can_follow_partnership, with the editing right kept for the view.
@@ -149,7 +150,7 @@ class PartnershipFormView(LoginRequiredMixin, TemplateView):
 
     def saved(self, partnership, message):
         messages.success(self.request, message)
-        return redirect("partnerships:my-partnership", slug=partnership.slug)
+        return redirect("partnerships:my-partnership", pk=partnership.pk)
 
 
 class PartnershipCreateView(PartnershipFormView):
@@ -205,7 +206,7 @@ class PartnershipUpdateView(EditablePartnershipMixin, PartnershipFormView):
                             "This partnership is being reviewed: withdraw it to edit it again."
                         ),
                     )
-                    return redirect("partnerships:my-partnership", slug=partnership.slug)
+                    return redirect("partnerships:my-partnership", pk=partnership.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_set(self, data=None, files=None):
@@ -274,7 +275,7 @@ class CityInviteView(EditablePartnershipMixin, View):
                 )
         else:
             messages.error(request, " ".join(form.errors.get("city", [])))
-        return redirect("partnerships:my-partnership", slug=partnership.slug)
+        return redirect("partnerships:my-partnership", pk=partnership.pk)
 
 
 class ParticipationAnswerView(LoginRequiredMixin, View):
@@ -296,7 +297,7 @@ class ParticipationAnswerView(LoginRequiredMixin, View):
         participation = get_object_or_404(
             Participation.objects.select_related("city", "partnership"),
             pk=self.kwargs["participation"],
-            partnership__slug=self.kwargs["slug"],
+            partnership__pk=self.kwargs["pk"],
         )
         if not involved_participations(request.user, participation.partnership).filter(
             pk=participation.pk
@@ -307,10 +308,10 @@ class ParticipationAnswerView(LoginRequiredMixin, View):
             service(participation=participation, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect("partnerships:my-partnership", slug=participation.partnership.slug)
+            return redirect("partnerships:my-partnership", pk=participation.partnership.pk)
         messages.success(request, message % {"city": participation.city.name})
         if can_follow_partnership(request.user, participation.partnership):
-            return redirect("partnerships:my-partnership", slug=participation.partnership.slug)
+            return redirect("partnerships:my-partnership", pk=participation.partnership.pk)
         return redirect("dashboard")
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cities.regions import Region
-from rvcu.admin import ReviewAdminMixin
+from rvcu.admin import DocumentAdminMixin, ReviewAdminMixin
 from rvcu.review import ReviewAction
 
 from . import services
@@ -134,7 +134,7 @@ class PracticeRevisionAdmin(ReviewAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(DocumentAdminMixin, admin.ModelAdmin):
     list_display = ["slug", "city", "published_revision", "created_by", "created_at"]
     list_filter = [("city", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["city", "published_revision", "created_by"]

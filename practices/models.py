@@ -113,8 +113,9 @@ class Practice(Document):
         verbose_name = _("practice")
         verbose_name_plural = _("practices")
 
-    def get_absolute_url(self):
-        return reverse("practices:practice-detail", kwargs={"slug": self.slug})
+    public_url_name = "practices:practice-detail"
+    author_url_name = "practices:my-practice"
+    slug_fallback = "practice"
 
 
 class PracticeRevisionQuerySet(RevisionQuerySet):
@@ -252,7 +253,7 @@ class PracticeRevision(Illustrated, Revision):
                 ) from None
 
     def get_author_url(self):
-        return reverse("practices:my-practice", kwargs={"slug": self.practice.slug})
+        return self.practice.get_author_url()
 
     def get_review_url(self):
         return reverse("admin:practices_practicerevision_review", args=[self.pk])

@@ -11,8 +11,6 @@ from rvcu.review import ReviewAction
 from .models import Practice, PracticeAttachment, PracticeRevision
 from .permissions import can_edit_practice
 
-RESERVED_SLUGS = {"new"}  # /my/practices/new/ is the page that creates a practice
-
 
 def practice_create(*, city, title, by, documents=(), **content):
     """A new practice of `city` with a first draft revision; many-to-many tags go in `content`
@@ -20,14 +18,7 @@ def practice_create(*, city, title, by, documents=(), **content):
     if not can_act_for_city(by, city):
         raise PermissionDenied(_("You do not coordinate this city."))
     with transaction.atomic():
-        practice = revisions.create_with_unique_slug(
-            Practice,
-            title,
-            fallback="practice",
-            reserved=RESERVED_SLUGS,
-            city=city,
-            created_by=by,
-        )
+        practice = Practice.objects.create(city=city, created_by=by)
         revision = revisions.save_content(
             PracticeRevision(practice=practice, number=1),
             by=by,

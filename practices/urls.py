@@ -14,12 +14,10 @@ urlpatterns = [
         name="practice-detail",
     ),
     path("my/practices/new/", views.PracticeCreateView.as_view(), name="practice-create"),
-    path("my/practices/<slug:slug>/", views.MyPracticeDetailView.as_view(), name="my-practice"),
+    path("my/practices/<int:pk>/", views.MyPracticeDetailView.as_view(), name="my-practice"),
+    path("my/practices/<int:pk>/edit/", views.PracticeUpdateView.as_view(), name="practice-edit"),
     path(
-        "my/practices/<slug:slug>/edit/", views.PracticeUpdateView.as_view(), name="practice-edit"
-    ),
-    path(
-        "my/practices/<slug:slug>/<str:action>/",
+        "my/practices/<int:pk>/<str:action>/",
         views.PracticeTransitionView.as_view(),
         name="practice-transition",
     ),

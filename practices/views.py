@@ -13,7 +13,7 @@ from cities.permissions import can_act_for_every_city
 from rvcu.filtering import search_context
 from rvcu.review import ReviewAction, ReviewState, allowed_actions
 from rvcu.revisions import EditConflict
-from rvcu.views import AuthorTransitionView
+from rvcu.views import AuthorTransitionView, FormerAddressRedirectMixin
 
 from . import selectors, services
 from .filters import PracticeFilter
@@ -39,7 +39,8 @@ class PracticeListView(FilterView):
         return {**context, **search_context(context["filter"], context["paginator"])}
 
 
-class PracticeDetailView(DetailView):
+class PracticeDetailView(FormerAddressRedirectMixin, DetailView):
+    document_model = Practice
     template_name = "practices/practice_detail.html"
     context_object_name = "revision"
 
@@ -62,7 +63,7 @@ class CoordinatedPracticeMixin(LoginRequiredMixin):
     def get_practice(self):
         if not hasattr(self, "_practice"):
             practice = get_object_or_404(
-                Practice.objects.select_related("city"), slug=self.kwargs["slug"]
+                Practice.objects.select_related("city"), pk=self.kwargs["pk"]
             )
             if not can_edit_practice(self.request.user, practice):
                 raise Http404
@@ -110,7 +111,7 @@ class PracticeFormMixin:
 
     def saved(self, practice, message):
         messages.success(self.request, message)
-        return redirect("practices:my-practice", slug=practice.slug)
+        return redirect("practices:my-practice", pk=practice.pk)
 
 
 class PracticeCreateView(LoginRequiredMixin, PracticeFormMixin, FormView):
@@ -158,7 +159,7 @@ class PracticeUpdateView(CoordinatedPracticeMixin, PracticeFormMixin, FormView):
                     request,
                     gettext("This practice is being reviewed: withdraw it to edit it again."),
                 )
-                return redirect("practices:my-practice", slug=self.get_practice().slug)
+                return redirect("practices:my-practice", pk=self.get_practice().pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):

@@ -9,6 +9,7 @@ one item with the secretariat's message, a preview as the public will see it, an
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core import checks
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, IntegerField, Value, When
@@ -20,6 +21,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from . import revisions
+from .models import FormerAddress
 from .review import ReviewAction, ReviewState, allowed_actions, review_history
 
 EDIT_CONFLICT_IN_ADMIN = _(
@@ -91,12 +94,71 @@ class EditedVersionAdminForm(forms.ModelForm):
         return cleaned_data
 
 
+class DocumentAddressForm(forms.ModelForm):
+    """The admin form of a document: the address of a published one may be changed (its old
+    address then leads to the new one); a document never published has none."""
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if not slug:
+            raise ValidationError(_("A published item needs an address."), code="address_required")
+        taken = revisions.former_addresses(type(self.instance)).filter(slug=slug)
+        if taken.exclude(object_id=self.instance.pk).exists():
+            raise ValidationError(
+                _(
+                    "This address used to be another item's, and still leads to it: choose "
+                    "another one."
+                ),
+                code="former_address",
+            )
+        return slug
+
+
+class FormerAddressInline(GenericTabularInline):
+    """The addresses that lead to the document; deleting one frees it for another item."""
+
+    model = FormerAddress
+    extra = 0
+    fields = readonly_fields = ["slug", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class DocumentAdminMixin:
+    """The admin of a practice or a partnership: its address is made at its first
+    publication, and changing it afterwards keeps the old one as a redirect."""
+
+    form = DocumentAddressForm
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), FormerAddressInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is None or obj.slug is None:
+            readonly.append("slug")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            revisions.rename(obj, old_slug=form.initial.get("slug"))
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url()
+
+
 class ReviewAdminMixin:
     review_services = {}  # ReviewAction -> service(revision=, by=, message=)
     preview_template = None
     form = EditedVersionAdminForm
     ordering = QUEUE_ORDER
     actions = ["publish_selected", "request_changes_selected", "archive_selected"]
+
+    def view_on_site(self, item):
+        # A revision of a document never published has no public page.
+        return item.get_absolute_url()
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -16,7 +16,7 @@ from partnerships.models import (
 
 from .benchmark_text import within
 from .review import ReviewState
-from .revisions import free_slug
+from .revisions import EVER_PUBLISHED, free_slug
 
 CALL_SHARE = 0.15  # partnerships with calls for applications
 
@@ -50,10 +50,11 @@ class PartnershipPlanning:
                 title, fallback="partnership", is_taken=self.partnership_slugs.__contains__
             )
             self.partnership_slugs.add(slug)
+            address = slug if state in EVER_PUBLISHED else None
             created, submitted, changed = self._timeline(state, city=lead)
             coordinator = self.coordinator_of[lead.pk]
             partnership = Partnership(
-                slug=slug, lead_city=lead, created_by=coordinator, created_at=created
+                slug=address, lead_city=lead, created_by=coordinator, created_at=created
             )
             revision = PartnershipRevision(
                 partnership=partnership,
@@ -207,9 +208,7 @@ class PartnershipPlanning:
                     opens_on=opens,
                     closes_on=closes,
                     eligibility=writer.sentence(rng, "eligibility", subject),
-                    link=f"https://www.example.org/calls/{revision.partnership.slug}/{number}"
-                    if by_link
-                    else "",
+                    link=f"https://www.example.org/calls/{lead.slug}/{number}" if by_link else "",
                     contact_email="" if by_link else f"calls@{lead.slug}.example.org",
                 )
             )

@@ -14,9 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone, translation
 
 from cities.models import City, CreativeField
-from partnerships import services as partnership_services
 from partnerships.models import Organisation, Partnership, Sector
-from practices import services as practice_services
 from practices.models import ActionArea, Objective, Practice, SustainableDevelopmentGoal
 
 from . import benchmark_vocabulary as vocabulary
@@ -25,6 +23,7 @@ from .benchmark_practices import PracticePlanning
 from .benchmark_text import Weighted, Writer
 from .models import ReviewEvent
 from .review import ReviewAction, ReviewState
+from .revisions import former_addresses
 
 EMAIL_DOMAIN = "benchmark.example.org"
 NON_PUBLIC_SHARE = 0.10  # drafts, submissions and sent-back items, on top of the published ones
@@ -49,6 +48,14 @@ SDG_PREFERENCE = [
     "no-poverty",
     "peace-justice",
 ]
+
+
+def taken_slugs(model):
+    """The addresses and former addresses of the stored `model` documents."""
+    return {
+        *model.objects.exclude(slug=None).values_list("slug", flat=True),
+        *former_addresses(model).values_list("slug", flat=True),
+    }
 
 
 @dataclass
@@ -99,14 +106,8 @@ class Planner(PartnershipPlanning, PracticePlanning):
                 for _city in self.cities
             )
         )
-        self.practice_slugs = {
-            *practice_services.RESERVED_SLUGS,
-            *Practice.objects.values_list("slug", flat=True),
-        }
-        self.partnership_slugs = {
-            *partnership_services.RESERVED_SLUGS,
-            *Partnership.objects.values_list("slug", flat=True),
-        }
+        self.practice_slugs = taken_slugs(Practice)
+        self.partnership_slugs = taken_slugs(Partnership)
         self.organisations_by_country = defaultdict(list)
         # (name key, country) -> (sector, website): what every partnership says of it.
         self.organisation_descriptions = {}

@@ -8,7 +8,7 @@ from practices.models import BudgetRange, Practice, PracticeRevision
 from . import benchmark_vocabulary as vocabulary
 from .benchmark_text import within
 from .review import ReviewState
-from .revisions import free_slug
+from .revisions import EVER_PUBLISHED, free_slug
 
 NEWER_DRAFT_SHARE = 0.01  # published practices whose city is editing a new draft
 PRACTICE_FROM_PARTNERSHIP_SHARE = 0.10
@@ -50,9 +50,10 @@ class PracticePlanning:
             # Checked against the planned and stored slugs, not with a query per row.
             slug = free_slug(title, fallback="practice", is_taken=self.practice_slugs.__contains__)
             self.practice_slugs.add(slug)
+            address = slug if state in EVER_PUBLISHED else None
             created, submitted, changed = self._timeline(state, city=city)
             coordinator = self.coordinator_of[city.pk]
-            practice = Practice(slug=slug, city=city, created_by=coordinator, created_at=created)
+            practice = Practice(slug=address, city=city, created_by=coordinator, created_at=created)
             content = self._practice_content(rng, writer, subject, city, vulnerable, changed, state)
             revision = PracticeRevision(
                 practice=practice,

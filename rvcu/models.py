@@ -102,3 +102,28 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()}: {self.from_state} → {self.to_state}"
+
+
+class FormerAddress(models.Model):
+    """A slug a published practice or partnership was known by before the secretariat renamed
+    it: its old address answers with a permanent redirect, so that links and bookmarks keep
+    working. A slug is one document's address or former address, never both."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    document = GenericForeignKey("content_type", "object_id")
+    slug = models.SlugField(_("former address"), max_length=140)
+    created_at = models.DateTimeField(_("renamed"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="unique_former_address_per_type"
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug

@@ -8,21 +8,27 @@ one. A revision model subclasses `Revision` and names its document's foreign key
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cities.text import ascii_slug, search_key
 
+from .models import FormerAddress
 from .retired_files import restore_retired_files, retire_unused_files
 from .review import ReviewAction, ReviewedItem, ReviewState, review_transition
 from .search import HEAD_LENGTH, StoredSearchVector
 
 EDITABLE_STATES = {ReviewState.DRAFT, ReviewState.CHANGES_REQUESTED}
+# The states of a revision that was public once: its document has an address.
+EVER_PUBLISHED = {ReviewState.PUBLISHED, ReviewState.ARCHIVED}
 # The texts a card shows; the other searched texts are long.
 CARD_TEXTS = ("title", "summary")
 
@@ -34,9 +40,29 @@ class DocumentQuerySet(models.QuerySet):
 
 class Document(models.Model):
     """Abstract: what a practice or a partnership is beside its content. A concrete document
-    adds its `published_revision` (a one-to-one field to its revision model)."""
+    adds its `published_revision` (a one-to-one field to its revision model), and names its
+    public page (`public_url_name`, which takes the slug), its coordinators' page
+    (`author_url_name`, which takes the pk) and the slug made when a title gives none.
 
-    slug = models.SlugField(gettext_lazy("slug"), max_length=140, unique=True)
+    The slug is the public address, made from the title when the document is first published
+    (see `publish`): a draft has none, so that no draft's title is ever in a URL and nobody
+    learns from a "-2" that another city has a draft of the same title."""
+
+    public_url_name = None
+    author_url_name = None
+    slug_fallback = "document"
+
+    slug = models.SlugField(
+        gettext_lazy("slug"),
+        max_length=140,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=gettext_lazy(
+            "The public address, made from the title at the first publication. If you change "
+            "it, the old address keeps leading here."
+        ),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=gettext_lazy("created by"),
@@ -45,13 +71,24 @@ class Document(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(gettext_lazy("created"), auto_now_add=True)
+    # Deleted with the document: its old addresses are free again.
+    old_addresses = GenericRelation(FormerAddress)
 
     class Meta:
         abstract = True
         ordering = ["-created_at"]
 
     def __str__(self):
-        return self.slug
+        return self.slug or f"#{self.pk}"
+
+    def get_absolute_url(self):
+        """The public page, or None for a document never published (it has no address)."""
+        if not self.slug:
+            return None
+        return reverse(self.public_url_name, kwargs={"slug": self.slug})
+
+    def get_author_url(self):
+        return reverse(self.author_url_name, kwargs={"pk": self.pk})
 
     def latest_revision(self):
         return latest_revision(self)
@@ -160,35 +197,87 @@ def free_slug(text, *, fallback, is_taken):
     return slug
 
 
-def unique_slug(model, text, *, fallback, reserved=()):
-    """A slug for a new `model` row made from `text`, not yet taken nor reserved."""
-    return free_slug(
-        text,
-        fallback=fallback,
-        is_taken=lambda slug: slug in reserved or model.objects.filter(slug=slug).exists(),
+def slug_taken(model, slug):
+    """Whether `slug` is the address or a former address of a `model` document."""
+    return (
+        model.objects.filter(slug=slug).exists()
+        or former_addresses(model).filter(slug=slug).exists()
     )
 
 
-def create_with_unique_slug(model, text, *, fallback, reserved=(), attempts=5, **fields):
-    """A new `model` row with a slug made from `text`. Two requests at once (a create form sent
-    twice) may both find the same slug free: the one that inserts second gets an
-    IntegrityError, and tries again, in a savepoint, with the next free slug."""
+def unique_slug(model, text):
+    """A free slug for a `model` document made from `text`."""
+    return free_slug(
+        text, fallback=model.slug_fallback, is_taken=lambda slug: slug_taken(model, slug)
+    )
 
-    def create():
-        slug = unique_slug(model, text, fallback=fallback, reserved=reserved)
+
+def forget_draft_addresses(document_model):
+    """For a migration: the documents never published lose the address made from their first
+    title (nobody could have linked to it: a draft's page answers 404)."""
+    document_model.objects.filter(published_revision__isnull=True).exclude(
+        revisions__state__in=EVER_PUBLISHED
+    ).update(slug=None)
+
+
+def restore_draft_addresses(document_model, *, fallback):
+    """For a migration back: give every document without an address one made from its latest
+    title, as the slug was then required."""
+    taken = set(document_model.objects.exclude(slug=None).values_list("slug", flat=True))
+    for document in document_model.objects.filter(slug=None).order_by("pk"):
+        latest = document.revisions.order_by("-number").first()
+        document.slug = free_slug(
+            latest.title if latest else "", fallback=fallback, is_taken=taken.__contains__
+        )
+        taken.add(document.slug)
+        document.save(update_fields=["slug"])
+
+
+def former_addresses(model):
+    return FormerAddress.objects.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+def give_address(document, text, *, attempts=5):
+    """Give `document` its public address, a slug made from `text`. Two publications at once
+    may both find the same slug free: the one that writes second gets an IntegrityError, and
+    tries again, in a savepoint, with the next free slug."""
+    model = type(document)
+    for _attempt in range(attempts):
+        slug = unique_slug(model, text)
         try:
             with transaction.atomic():
-                return model.objects.create(slug=slug, **fields)
+                document.slug = slug
+                document.save(update_fields=["slug"])
+                return slug
         except IntegrityError:
-            if model.objects.filter(slug=slug).exists():
-                return None  # taken meanwhile
-            raise
-
-    for _attempt in range(attempts):
-        created = create()
-        if created is not None:
-            return created
+            document.slug = None
+            if not model.objects.filter(slug=slug).exists():
+                raise
     raise IntegrityError(f"no free slug for {model.__name__} after {attempts} attempts")
+
+
+def rename(document, *, old_slug):
+    """Keep `old_slug`, the address `document` had before the secretariat changed it, leading
+    to its new one (called in the transaction that saves the new slug)."""
+    model = type(document)
+    addresses = former_addresses(model)
+    # Back to a former address: it is the address again, no longer a redirect.
+    addresses.filter(object_id=document.pk, slug=document.slug).delete()
+    if old_slug and old_slug != document.slug:
+        addresses.get_or_create(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=document.pk,
+            slug=old_slug,
+        )
+
+
+def current_address(model, slug):
+    """The public page of the published `model` document once known as `slug`, or None."""
+    former = former_addresses(model).filter(slug=slug).first()
+    if former is None:
+        return None
+    document = model.objects.published().filter(pk=former.object_id).first()
+    return document.get_absolute_url() if document is not None else None
 
 
 def save_content(revision, *, by, content):
@@ -290,6 +379,11 @@ def publish(*, revision, by, message=""):
     document_model = type(revision.document)
     with transaction.atomic():
         document = document_model.objects.select_for_update().get(pk=revision.document.pk)
+        if document.slug is None:
+            # Before the transition, as it writes the e-mails that link to the public page.
+            give_address(document, revision.title)
+        # The e-mails and the caller see the document as it is now, with its address.
+        setattr(revision, revision.document_field, document)
         event = review_transition(
             item=revision, action=ReviewAction.PUBLISH, by=by, message=message
         )

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import redirect
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,6 +11,8 @@ from django.views.generic import TemplateView
 from cities import selectors
 from partnerships.selectors import invitations_for, partnerships_of_coordinator
 from practices.selectors import practices_of_coordinator
+
+from .revisions import current_address
 
 
 class HomeView(TemplateView):
@@ -59,10 +61,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return context
 
 
+class FormerAddressRedirectMixin:
+    """The public page of a published document (`document_model`), found by the `slug` of the
+    URL: an address the secretariat renamed answers with a permanent redirect to the current
+    one, so that links and bookmarks keep working."""
+
+    document_model = None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            address = current_address(self.document_model, kwargs["slug"])
+            if address is None:
+                raise
+            return HttpResponsePermanentRedirect(address)
+
+
 class AuthorTransitionView(View):
     """Base of the POST-only views by which a document's authors submit its latest revision
     for review or withdraw it. Subclasses give `get_document()` (checking who may), `actions`
-    (ReviewAction -> (service, success message)) and `redirect_url_name` (takes the slug)."""
+    (ReviewAction -> (service, success message)) and `redirect_url_name` (takes the pk)."""
 
     http_method_names = ["post"]
     actions = {}
@@ -84,4 +103,4 @@ class AuthorTransitionView(View):
             messages.add_message(request, level, " ".join(error.messages))
         else:
             messages.success(request, message)
-        return redirect(self.redirect_url_name, slug=document.slug)
+        return redirect(self.redirect_url_name, pk=document.pk)

@@ -245,6 +245,9 @@ def _document(model, values, taken, **parents):
     check(document, exclude=[*parents, "created_by", "published_revision"])
     if document.created_at is None:
         raise PublicDataError("created_at: a date is needed")
+    if not document.slug:
+        # Every item of the public data is published, and a published item has its address.
+        raise PublicDataError("slug: an address is needed")
     refuse_twice(taken, document.slug, "slug")
     return document
 

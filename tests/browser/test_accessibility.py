@@ -54,8 +54,9 @@ def portal(krakow):
         "coordinator": coordinator,
         "practice": practice.practice.slug,
         "partnership": partnership.partnership.slug,
-        "draft": draft.practice.slug,
-        "invited": invited.partnership.slug,
+        "my_partnership": partnership.partnership.pk,
+        "draft": draft.practice.pk,
+        "invited": invited.partnership.pk,
     }
 
 
@@ -81,7 +82,7 @@ COORDINATOR_PAGES = [
     ("practice-form", "/{lang}/my/practices/new/"),
     ("my-practice", "/{lang}/my/practices/{draft}/"),
     ("partnership-form", "/{lang}/my/partnerships/new/"),
-    ("my-partnership", "/{lang}/my/partnerships/{partnership}/"),
+    ("my-partnership", "/{lang}/my/partnerships/{my_partnership}/"),
     ("invitation", "/{lang}/my/partnerships/{invited}/"),
 ]
 # Forms sent empty, so that every error is shown.
@@ -133,7 +134,7 @@ def test_every_page_type_has_no_wcag_violation(page, live_server, portal, lang, 
     # A save refused because someone else saved the draft meanwhile: both versions shown.
     page.goto(live_server.url + f"/{lang}/my/practices/{portal['draft']}/edit/")
     practice_services.practice_update(
-        practice=Practice.objects.get(slug=portal["draft"]),
+        practice=Practice.objects.get(pk=portal["draft"]),
         by=portal["coordinator"],
         title=f"Reading circles ({lang})",
     )

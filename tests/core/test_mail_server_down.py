@@ -65,7 +65,7 @@ def test_submit_succeeds_and_the_email_waits(
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/en/my/practices/{draft.practice.slug}/submit/", follow=True)
+        response = client.post(f"/en/my/practices/{draft.practice.pk}/submit/", follow=True)
 
     assert response.status_code == 200
     assert messages_of(response) == [
@@ -121,16 +121,18 @@ def test_coordinator_invitation_succeeds_and_the_email_waits(
 def test_partnership_invitation_succeeds_and_the_email_waits(
     client, krakow, coordinator, broken_mail_server, django_capture_on_commit_callbacks
 ):
-    draft_partnership(krakow, "Literary residencies", by=coordinator)
+    partnership = draft_partnership(krakow, "Literary residencies", by=coordinator).partnership
     kyoto = CityFactory(name="Kyoto", country="JP", field_slug="crafts-folk-art")
     kyoto.coordinators.add(UserFactory(email="kenji@kyoto.example"))
     OutgoingMessage.objects.all().delete()
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(PARTNERSHIP_INVITE, {"city": kyoto.pk}, follow=True)
+        response = client.post(
+            PARTNERSHIP_INVITE.format(pk=partnership.pk), {"city": kyoto.pk}, follow=True
+        )
 
-    assert response.redirect_chain == [(PARTNERSHIP_PAGE, 302)]
+    assert response.redirect_chain == [(PARTNERSHIP_PAGE.format(pk=partnership.pk), 302)]
     assert messages_of(response) == [
         "Kyoto is invited. It will appear as a partner once one of its coordinators accepts."
     ]
@@ -249,7 +251,7 @@ def test_an_error_while_queuing_does_not_fail_the_action(
     client.force_login(coordinator)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/en/my/practices/{draft.practice.slug}/submit/", follow=True)
+        response = client.post(f"/en/my/practices/{draft.practice.pk}/submit/", follow=True)
 
     assert response.status_code == 200
     assert messages_of(response) == [

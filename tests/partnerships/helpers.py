@@ -15,14 +15,27 @@ NO_MATCH = "No published partnership matches these filters."
 TITLE = "Literary residencies"
 SLUG = "literary-residencies"
 PUBLIC = f"/en/partnerships/{SLUG}/"
-MY_PAGE = f"/en/my/partnerships/{SLUG}/"
-EDIT = f"/en/my/partnerships/{SLUG}/edit/"
-SUBMIT = f"/en/my/partnerships/{SLUG}/submit/"
-WITHDRAW = f"/en/my/partnerships/{SLUG}/withdraw/"
-INVITE = f"/en/my/partnerships/{SLUG}/invite/"
+# The coordinators' pages name a partnership by its pk (see at()), never by a title.
+MY_PAGE = "/en/my/partnerships/{pk}/"
+EDIT = "/en/my/partnerships/{pk}/edit/"
+SUBMIT = "/en/my/partnerships/{pk}/submit/"
+WITHDRAW = "/en/my/partnerships/{pk}/withdraw/"
+INVITE = "/en/my/partnerships/{pk}/invite/"
 NEW = "/en/my/partnerships/new/"
 DASHBOARD = "/en/my/"
 LOGIN = "/en/accounts/login/"
+
+
+def first_partnership():
+    from partnerships.models import Partnership
+
+    return Partnership.objects.order_by("pk").first()
+
+
+def at(url, partnership=None):
+    """The coordinators' page `url` of `partnership`, by default the first one created."""
+    return url.format(pk=(partnership or first_partnership()).pk)
+
 
 CARD_TITLE = re.compile(
     r'<h3 class="practice-card__title"(?: lang="[a-z]+")?><a href="([^"]*)">([^<]*)</a></h3>'

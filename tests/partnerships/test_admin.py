@@ -396,8 +396,8 @@ def test_bulk_archive_takes_partnerships_offline(client, krakow, people, secreta
 
 
 def test_partnership_list_and_search(client, krakow, dakar, people, secretariat):
-    submitted_partnership(krakow, TITLE, by=people["anna"])
-    submitted_partnership(dakar, "Digital arts lab", by=people["dara"])
+    published_partnership(krakow, TITLE, by=people["anna"])
+    published_partnership(dakar, "Digital arts lab", by=people["dara"])
 
     everything = client.get(PARTNERSHIPS).content.decode()
     by_title = client.get(PARTNERSHIPS, {"q": "digital"}).content.decode()

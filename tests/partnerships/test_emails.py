@@ -168,8 +168,8 @@ def test_request_changes_emails_the_message_and_the_coordinator_page(
     assert "Changes requested" not in french.subject
     for message in (english, french):
         assert "Name the partners & their roles." in message.body  # not HTML-escaped
-    assert f"{SITE}/en/my/partnerships/{SLUG}/\n" in english.body
-    assert f"{SITE}/fr/my/partnerships/{SLUG}/\n" in french.body
+    assert f"{SITE}/en/my/partnerships/{submitted.partnership.pk}/\n" in english.body
+    assert f"{SITE}/fr/my/partnerships/{submitted.partnership.pk}/\n" in french.body
     assert "/en/" not in french.body
 
 
@@ -248,8 +248,8 @@ def test_invitation_names_the_lead_city_the_title_and_the_link_in_each_language(
         assert TITLE in message.body
         assert "Kraków" in message.body
         assert "Dakar" in message.body
-    assert f"{SITE}/en/my/partnerships/{SLUG}/\n" in english.body
-    assert f"{SITE}/fr/my/partnerships/{SLUG}/\n" in french.body
+    assert f"{SITE}/en/my/partnerships/{partnership.pk}/\n" in english.body
+    assert f"{SITE}/fr/my/partnerships/{partnership.pk}/\n" in french.body
     assert "/en/" not in french.body
     assert "/fr/" not in english.body
 

@@ -118,8 +118,8 @@ def test_request_changes_emails_the_message_and_the_coordinator_page(
     assert "Changes requested" not in french.subject
     for message in (english, french):
         assert "Please add figures & sources." in message.body  # not HTML-escaped
-    assert f"{SITE}/en/my/practices/{SLUG}/" in english.body
-    assert f"{SITE}/fr/my/practices/{SLUG}/" in french.body
+    assert f"{SITE}/en/my/practices/{submitted.practice.pk}/" in english.body
+    assert f"{SITE}/fr/my/practices/{submitted.practice.pk}/" in french.body
     assert "/en/my/" not in french.body
 
 

@@ -624,7 +624,7 @@ def test_coordinator_preview_escapes_script_in_every_text_field(client, krakow, 
     revision = draft_practice(krakow, by=coordinator, **hostile_content())
     client.force_login(coordinator)
 
-    response = client.get(f"/en/my/practices/{revision.practice.slug}/")
+    response = client.get(f"/en/my/practices/{revision.practice.pk}/")
 
     assert response.status_code == 200
     assert_no_script(response.content.decode())

@@ -594,6 +594,14 @@ BAD_FILES = {
         _drop(["practices", 0, "attachments", 0, "file"]),
         "practices[0] (slug 'music-in-the-libraries'): attachments[0]: missing key 'file'",
     ),
+    "practice without an address": (
+        _set(["practices", 0, "slug"], None),
+        "practices[0]: slug: an address is needed",
+    ),
+    "partnership with an empty address": (
+        _set(["partnerships", 0, "slug"], ""),
+        "partnerships[0] (slug ''): slug: an address is needed",
+    ),
     "entry not an object": (
         _set(["practices", 1], "open-air-cinema"),
         "practices[1]: not a JSON object",

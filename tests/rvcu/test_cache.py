@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from practices import services
+from rvcu import revisions
 from rvcu.cache import CONTENT_VERSION_KEY, RedisCache, content_version, is_public_page
 from tests.factories import CityFactory
 from tests.practices.factories import published_practice, secretariat, submitted_practice
@@ -233,3 +234,19 @@ def test_public_pages_are_known_by_their_path():
     assert is_public_page("/fr/cities/krakow/")
     assert not is_public_page("/en/my/")
     assert not is_public_page("/en/no-such-page/")
+
+
+def test_a_renamed_address_cached_before_answers_with_the_redirect(client, krakow, writes_commit):
+    practice = published_practice(krakow, "Poetry on the trams").practice
+    assert client.get("/en/practices/poetry-on-the-trams/").status_code == 200
+
+    def rename():
+        practice.slug = "tram-poetry"
+        practice.save(update_fields=["slug"])
+        revisions.rename(practice, old_slug="poetry-on-the-trams")
+
+    writes_commit(rename)
+
+    old = client.get("/en/practices/poetry-on-the-trams/")
+    assert (old.status_code, old["Location"]) == (301, "/en/practices/tram-poetry/")
+    assert client.get("/en/practices/tram-poetry/").status_code == 200

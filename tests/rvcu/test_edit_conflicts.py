@@ -54,7 +54,7 @@ def colleague(krakow):
 
 
 def edit_url(kind, document):
-    return f"/en/my/{kind}s/{document.slug}/edit/"
+    return f"/en/my/{kind}s/{document.pk}/edit/"
 
 
 def conflict_rows(response):

@@ -250,7 +250,7 @@ def test_a_double_click_on_submit_tells_it_is_done_and_e_mails_once(
 ):
     revision = prepared(kind, krakow, ReviewAction.SUBMIT)
     client.force_login(coordinator)
-    url = f"/en/my/{kind}s/{revision.document.slug}/submit/"
+    url = f"/en/my/{kind}s/{revision.document.pk}/submit/"
 
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(url, follow=True)
