@@ -245,7 +245,8 @@ def test_replica_url_declares_the_alias_the_router_and_the_middleware():
     script = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "r = s.DATABASES['replica']; "
-        "print(json.dumps([r['HOST'], r['PORT'], r['NAME'], r['TEST']['MIRROR'], r['CONN_HEALTH_CHECKS'], "
+        "print(json.dumps([r['HOST'], r['PORT'], r['NAME'], r['TEST']['MIRROR'], "
+        "r['CONN_HEALTH_CHECKS'], "
         "r['OPTIONS'], s.DATABASE_ROUTERS, s.RVCU_REPLICA_STICKY_SECONDS, "
         "s.MIDDLEWARE.index('rvcu.db_routing.ReplicaRoutingMiddleware') + 1 "
         "== s.MIDDLEWARE.index('rvcu.cache.PublicPageCacheMiddleware')]))"
