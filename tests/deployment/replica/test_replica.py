@@ -95,12 +95,19 @@ def test_a_visitors_public_page_is_read_from_the_replica(pg_pair, portal):
         lagging = Browser(portal["port"]).get(CITY_PAGE)
 
     caught_up = Browser(portal["port"]).get(CITY_PAGE)
+    # Connections are kept (DJANGO_CONN_MAX_AGE), one per gunicorn thread that read there.
+    [(portal_connections,)] = pg_pair.replica.query(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = %s"
+        " AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+        ("rvcu",),
+    )
     # Only the replica, paused, still had the old text: the page was read there.
     assert lagging.status == 200
     assert "Before the pause." in lagging.text
     assert "Written while the replica waits." not in lagging.text
     assert caught_up.status == 200
     assert "Written while the replica waits." in caught_up.text
+    assert portal_connections >= 1
 
 
 def test_the_writer_reads_their_own_write_while_the_replica_lags(pg_pair, portal):
