@@ -1,21 +1,25 @@
 """The health check a load balancer or a monitor probes: /healthz.
 
 It answers 200 when this server can reach what every page needs, the database, and 503 otherwise.
-The cache is checked and reported too, but a cache that fails makes the answer "degraded", still
-200: the portal works without it (rvcu/cache.py), and a load balancer that took every server out
-because the one Redis they share is down would take the portal down with it. What failed is
+The cache and the read replica (when configured) are checked and reported too, but one that
+fails makes the answer "degraded", still 200: the portal works without it (rvcu/cache.py,
+rvcu/db_routing.py), and a load balancer that took every server out because the one Redis or
+replica they share is down would take the portal down with it. What failed is
 named in the answer; the error itself goes to the log, never to the answer.
 """
 
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+
+from rvcu.db_routing import REPLICA
 
 logger = logging.getLogger(__name__)
 
@@ -24,12 +28,20 @@ DEGRADED = "degraded"
 FAILED = "unavailable"
 
 
+def _answers(alias):
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
 def database_answers():
-    """Every configured database (a read replica too) answers a trivial query."""
-    for connection in connections.all():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+    """The primary database answers a trivial query."""
+    _answers(DEFAULT_DB_ALIAS)
+
+
+def replica_answers():
+    """The read replica answers a trivial query."""
+    _answers(REPLICA)
 
 
 def cache_answers():
@@ -48,13 +60,19 @@ CHECKS = {"database": database_answers, "cache": cache_answers}
 REQUIRED = {"database"}
 
 
+def checks():
+    if REPLICA in settings.DATABASES:
+        return {**CHECKS, "replica": replica_answers}
+    return CHECKS
+
+
 # Reads only: a POST gets 405 (Method Not Allowed) rather than a CSRF failure.
 @csrf_exempt
 @never_cache
 @require_safe
 def healthz(request):
     report = {}
-    for name, check in CHECKS.items():
+    for name, check in checks().items():
         try:
             check()
         except Exception:

@@ -92,6 +92,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
     )
+# A PostgreSQL streaming replica for the public pages' reads (rvcu/db_routing.py says which);
+# unset, there is one database and no router.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# Seconds a person who has just written reads from the primary, whatever page they open.
+RVCU_REPLICA_STICKY_SECONDS = env.int("RVCU_REPLICA_STICKY_SECONDS", default=10)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db("DATABASE_REPLICA_URL"),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        # The tests' replica is the test database itself: no second one to create.
+        "TEST": {"MIRROR": "default"},
+    }
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DJANGO_DB_CONNECT_TIMEOUT", default=5)
+        )
+    DATABASE_ROUTERS = ["rvcu.db_routing.ReplicaRouter"]
+    # Before the page cache, so that the recent-write cookie is never kept in a cached page.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("rvcu.cache.PublicPageCacheMiddleware"),
+        "rvcu.db_routing.ReplicaRoutingMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
