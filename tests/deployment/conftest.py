@@ -8,6 +8,7 @@ it are deselected, with a line in the summary; in CI (CI or RVCU_FAIL_ON_SKIP se
 with an error instead, as a skip would hide them.
 """
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -115,16 +116,40 @@ def _database_url(directory, environment):
     return url
 
 
-def manage(arguments, environment):
+def manage(arguments, environment, stdin=None):
+    """`manage.py` in a process of its own with `environment`; what it printed."""
     result = subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=PROJECT_DIR,
         env=environment,
+        input=stdin,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@contextlib.contextmanager
+def running_gunicorn(environment, directory, port):
+    """gunicorn as gunicorn.conf.py starts it with `environment` (its static files collected
+    first), serving on `port` until the block ends; its log file."""
+    manage(["collectstatic", "--noinput", "-v0"], environment)
+    log = directory / "gunicorn.log"
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn"],
+            cwd=PROJECT_DIR,
+            env={**environment, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for_port(port, process, log)
+        yield log
+    finally:
+        stop(process)
 
 
 @pytest.fixture(scope="session")
@@ -154,7 +179,6 @@ def gunicorn(tmp_path_factory, django_db_setup, media_dir):
         DJANGO_LOG_LEVEL="WARNING",
         # The documented production value: nginx is the one trusted hop.
         RVCU_TRUSTED_PROXY_COUNT="1",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         # One process: the cache (rate limits, pages) lives in its memory without Redis.
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="4",
@@ -162,21 +186,8 @@ def gunicorn(tmp_path_factory, django_db_setup, media_dir):
         GUNICORN_LOG_LEVEL="warning",
     )
     environment["DATABASE_URL"] = _database_url(directory, environment)
-    manage(["collectstatic", "--noinput", "-v0"], environment)
-    log = directory / "gunicorn.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn"],
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(port, process, log)
+    with running_gunicorn(environment, directory, port) as log:
         yield {"port": port, "static_root": directory / "static", "log": log}
-    finally:
-        stop(process)
 
 
 def self_signed_certificate(directory):

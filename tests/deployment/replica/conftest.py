@@ -12,7 +12,6 @@ import pwd
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -20,7 +19,13 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.deployment.conftest import HOST, PROJECT_DIR, _in_ci, free_port, stop, wait_for_port
+from tests.deployment.conftest import (
+    HOST,
+    _in_ci,
+    free_port,
+    manage,
+    running_gunicorn,
+)
 
 HERE = Path(__file__).resolve().parent
 PG_BIN = Path(os.environ.get("RVCU_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -199,20 +204,6 @@ def portal_environment(pair, directory=None):
     return environment
 
 
-def manage(arguments, environment, stdin=None):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        cwd=PROJECT_DIR,
-        env=environment,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 SEED = f"""
 from cities.models import City
 from tests.factories import CityFactory, UserFactory
@@ -233,24 +224,10 @@ def portal(pg_pair, tmp_path_factory):
     port = free_port()
     environment = portal_environment(pg_pair, directory)
     environment.update(
-        GUNICORN_BIND=f"127.0.0.1:{port}",
         WEB_CONCURRENCY="1",
         GUNICORN_THREADS="2",
         GUNICORN_GRACEFUL_TIMEOUT="5",
         GUNICORN_LOG_LEVEL="warning",
     )
-    manage(["collectstatic", "--noinput", "-v0"], environment)
-    log = directory / "gunicorn.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn"],
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for_port(port, process, log)
+    with running_gunicorn(environment, directory, port) as log:
         yield {"port": port, "log": log}
-    finally:
-        stop(process)
