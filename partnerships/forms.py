@@ -169,6 +169,25 @@ class OpenCallForm(forms.ModelForm):
 OpenCallFormSet = forms.formset_factory(OpenCallForm, extra=1, can_delete=True, max_num=20)
 
 
+def saved_rows(revision):
+    """The partner organisations and open calls `revision` holds, as the formsets' rows."""
+    organisations = [
+        {
+            "name": role.organisation.name,
+            "sector": role.sector,
+            "country": role.organisation.country.code,
+            "website": role.website,
+            "role": role.role,
+        }
+        for role in revision.organisation_roles.select_related("organisation")
+    ]
+    calls = [
+        {name: getattr(call, name) for name in OpenCallForm._meta.fields}
+        for call in revision.open_calls.all()
+    ]
+    return organisations, calls
+
+
 class PartnershipForms:
     """The partnership form with its organisations and open calls, checked and saved as one."""
 
@@ -185,20 +204,7 @@ class PartnershipForms:
         )
         organisations, calls = [], []
         if instance is not None and data is None:
-            organisations = [
-                {
-                    "name": role.organisation.name,
-                    "sector": role.sector,
-                    "country": role.organisation.country.code,
-                    "website": role.website,
-                    "role": role.role,
-                }
-                for role in instance.organisation_roles.select_related("organisation")
-            ]
-            calls = [
-                {name: getattr(call, name) for name in OpenCallForm._meta.fields}
-                for call in instance.open_calls.all()
-            ]
+            organisations, calls = saved_rows(instance)
         self.organisations = OrganisationFormSet(
             data, prefix="organisations", initial=organisations
         )
@@ -239,20 +245,7 @@ class PartnershipForms:
 
     def _row_differences(self, current):
         """The partner organisations and open calls, where they differ from `current`'s."""
-        organisations = [
-            {
-                "name": role.organisation.name,
-                "sector": role.sector,
-                "country": role.organisation.country.code,
-                "website": role.website,
-                "role": role.role,
-            }
-            for role in current.organisation_roles.select_related("organisation")
-        ]
-        calls = [
-            {name: getattr(call, name) for name in OpenCallForm._meta.fields}
-            for call in current.open_calls.all()
-        ]
+        organisations, calls = saved_rows(current)
         found = []
         for label, theirs, yours, fields in (
             (
