@@ -8,6 +8,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from .object_storage import s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -176,48 +178,23 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# RVCU_MEDIA_STORAGE=s3: both on S3-compatible object storage (django-storages), in two buckets
-# (or one bucket for the private files only, never readable anonymously), credentials in
-# AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY as boto3 reads them. See docs/deployment.md.
+# RVCU_MEDIA_STORAGE=s3: both on S3-compatible object storage (django-storages), in two buckets,
+# the private one never readable anonymously. See docs/deployment.md.
 RVCU_MEDIA_STORAGE = env.str("RVCU_MEDIA_STORAGE", default="filesystem")
 if RVCU_MEDIA_STORAGE not in ("filesystem", "s3"):
     raise ImproperlyConfigured("RVCU_MEDIA_STORAGE must be filesystem or s3.")
 if RVCU_MEDIA_STORAGE == "s3":
-    _S3 = {
-        "endpoint_url": env.str("RVCU_S3_ENDPOINT_URL", default="") or None,
-        "region_name": env.str("RVCU_S3_REGION", default="") or None,
-        "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
-        "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
-        # Names are generated but a person's PDF keeps its name: never replace another file.
-        "file_overwrite": False,
-        # Who may read is the bucket's policy, not an ACL per object (AWS disables ACLs).
-        "default_acl": None,
-    }
     STORAGES = {
         **STORAGES,
-        "default": {
-            "BACKEND": "rvcu.storage.S3MediaStorage",
-            "OPTIONS": {
-                **_S3,
-                "bucket_name": env.str("RVCU_S3_MEDIA_BUCKET"),
-                # The host that serves the files to visitors: the bucket's own or a CDN's.
-                "custom_domain": env.str("RVCU_S3_MEDIA_DOMAIN", default="") or None,
-                "url_protocol": env.str("RVCU_S3_MEDIA_PROTOCOL", default="https:"),
-                # Stable addresses without a signature, cacheable by a CDN.
-                "querystring_auth": False,
-                "object_parameters": {"CacheControl": "public, max-age=86400"},
-            },
-        },
-        "private": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                **_S3,
-                "bucket_name": env.str("RVCU_S3_PRIVATE_BUCKET"),
-                # Never linked: staff read retired files through the portal (rvcu.media).
-                "querystring_auth": True,
-                "querystring_expire": 300,
-            },
-        },
+        **s3_storages(
+            media_bucket=env.str("RVCU_S3_MEDIA_BUCKET"),
+            private_bucket=env.str("RVCU_S3_PRIVATE_BUCKET"),
+            endpoint_url=env.str("RVCU_S3_ENDPOINT_URL", default=""),
+            region=env.str("RVCU_S3_REGION", default=""),
+            access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            media_domain=env.str("RVCU_S3_MEDIA_DOMAIN", default=""),
+        ),
     }
 
 # Redis when REDIS_URL is set (shared by every worker and server: allauth's login rate limits
