@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.files.storage import FileSystemStorage, storages
 from django.urls import reverse
+from storages.backends.s3 import S3Storage
 
 RETIRED_DIR = "retired"
 RETIRED_PREFIX = f"{RETIRED_DIR}/"
@@ -63,15 +64,9 @@ class MediaStorage(RetiredInPrivateMixin, FileSystemStorage):
     pass
 
 
-try:
-    from storages.backends.s3 import S3Storage
-except ImportError:  # django-storages is a dependency; this only spares a broken install a crash
-    S3Storage = None
-else:
-
-    class S3MediaStorage(RetiredInPrivateMixin, S3Storage):
-        """The public bucket (RVCU_MEDIA_STORAGE=s3): stable addresses without a signature, for
-        a CDN; retired names still go to the private bucket."""
+class S3MediaStorage(RetiredInPrivateMixin, S3Storage):
+    """The public bucket (RVCU_MEDIA_STORAGE=s3): stable addresses without a signature, for a
+    CDN; retired names still go to the private bucket."""
 
 
 @checks.register(checks.Tags.security)

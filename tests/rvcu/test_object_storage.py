@@ -8,8 +8,11 @@ are the ones the settings build (rvcu.settings.object_storage.s3_storages).
 
 import json
 import logging
+import os
 import re
 import socket
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import uuid
@@ -27,6 +30,7 @@ from practices import services
 from practices.models import Practice, PracticeAttachment
 from rvcu.public_data.export import public_data_export
 from rvcu.settings.object_storage import s3_storages
+from rvcu.storage import check_private_media_not_served
 from rvcu.uploads import delete_expired_kept_uploads
 from tests.factories import image_upload, pdf_bytes, pdf_upload
 from tests.practices.factories import published_practice, secretariat
@@ -274,3 +278,50 @@ def test_uploaded_pdf_never_replaces_another_of_the_same_name(buckets):
     second = default_storage.save("documents/same.pdf", SimpleUploadedFile("b.pdf", b"%PDF-2"))
     assert first != second
     assert buckets.body(buckets.media, first) == b"%PDF-1"
+
+
+def test_private_media_check_does_not_apply_to_buckets(settings, buckets):
+    # MEDIA_ROOT is not served at all then: the buckets' policies decide who reads.
+    settings.RVCU_PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT
+    assert check_private_media_not_served() == []
+    settings.RVCU_MEDIA_STORAGE = "filesystem"
+    assert [error.id for error in check_private_media_not_served()] == ["rvcu.E010"]
+
+
+@pytest.mark.parametrize("value", ["s3", "filesystem"])
+def test_settings_read_the_storage_from_the_environment(value, tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rvcu.settings.base",
+        "DJANGO_SECRET_KEY": "x",
+        "RVCU_MEDIA_STORAGE": value,
+        "RVCU_S3_MEDIA_BUCKET": "public-bucket",
+        "RVCU_S3_PRIVATE_BUCKET": "private-bucket",
+        "RVCU_S3_MEDIA_DOMAIN": "media.portal.example.org",
+    }
+    script = (
+        "import json; from django.conf import settings;"
+        "print(json.dumps({k: v['BACKEND'] for k, v in settings.STORAGES.items()}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    backends = json.loads(result.stdout)
+    if value == "s3":
+        assert backends["default"] == "rvcu.storage.S3MediaStorage"
+        assert backends["private"] == "storages.backends.s3.S3Storage"
+    else:
+        assert backends["default"] == "rvcu.storage.MediaStorage"
+        assert backends["private"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_settings_refuse_an_unknown_storage():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "rvcu.settings.base",
+        "RVCU_MEDIA_STORAGE": "ftp",
+    }
+    script = "from django.conf import settings; settings.STORAGES"
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "RVCU_MEDIA_STORAGE must be filesystem or s3." in result.stderr
