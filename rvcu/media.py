@@ -37,15 +37,18 @@ MEDIA_HEADERS = {
 }
 
 
+def media_type(name):
+    """(content type, whether it is a download) of the stored file `name`, by its extension."""
+    content_type = MEDIA_CONTENT_TYPES.get(Path(name).suffix.lower())
+    return content_type or DOWNLOAD_CONTENT_TYPE, content_type in (None, "application/pdf")
+
+
 def media_file_response(file, name):
     """The answer for the opened stored `file` named `name` (the type follows its extension)."""
     filename = posixpath.basename(name)
-    content_type = MEDIA_CONTENT_TYPES.get(Path(filename).suffix.lower())
+    content_type, as_attachment = media_type(filename)
     response = FileResponse(
-        file,
-        content_type=content_type or DOWNLOAD_CONTENT_TYPE,
-        as_attachment=content_type in (None, "application/pdf"),
-        filename=filename,
+        file, content_type=content_type, as_attachment=as_attachment, filename=filename
     )
     for header, value in MEDIA_HEADERS.items():
         response.headers[header] = value

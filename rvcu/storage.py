@@ -68,6 +68,19 @@ class S3MediaStorage(RetiredInPrivateMixin, S3Storage):
     """The public bucket (RVCU_MEDIA_STORAGE=s3): stable addresses without a signature, for a
     CDN; retired names still go to the private bucket."""
 
+    def get_object_parameters(self, name):
+        # The bucket answers with the type stored with the object, which S3Storage takes from
+        # the upload, that is from what the browser claimed (a PDF sent as text/html): the type
+        # and the download follow the extension of the name we made, as nginx does (rvcu.media).
+        from .media import media_type  # rvcu.media imports this module
+
+        content_type, as_attachment = media_type(name)
+        parameters = super().get_object_parameters(name)
+        parameters["ContentType"] = content_type
+        if as_attachment:
+            parameters["ContentDisposition"] = "attachment"
+        return parameters
+
 
 @checks.register(checks.Tags.security)
 def check_private_media_not_served(app_configs=None, **kwargs):

@@ -196,6 +196,9 @@ if RVCU_MEDIA_STORAGE == "s3":
             media_domain=env.str("RVCU_S3_MEDIA_DOMAIN", default=""),
         ),
     }
+    # The Content-Security-Policy allows images from MEDIA_URL's host (below): the files'.
+    if env.str("RVCU_S3_MEDIA_DOMAIN", default="") and not env.str("DJANGO_MEDIA_URL", default=""):
+        MEDIA_URL = f"https://{env.str('RVCU_S3_MEDIA_DOMAIN')}/"
 
 # Redis when REDIS_URL is set (shared by every worker and server: allauth's login rate limits
 # hold across them); memory of the process otherwise.

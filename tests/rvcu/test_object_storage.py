@@ -301,7 +301,8 @@ def test_settings_read_the_storage_from_the_environment(value, tmp_path):
     }
     script = (
         "import json; from django.conf import settings;"
-        "print(json.dumps({k: v['BACKEND'] for k, v in settings.STORAGES.items()}))"
+        "print(json.dumps({**{k: v['BACKEND'] for k, v in settings.STORAGES.items()},"
+        "'csp_img': list(settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
@@ -310,9 +311,11 @@ def test_settings_read_the_storage_from_the_environment(value, tmp_path):
     if value == "s3":
         assert backends["default"] == "rvcu.storage.S3MediaStorage"
         assert backends["private"] == "storages.backends.s3.S3Storage"
+        assert "https://media.portal.example.org" in backends["csp_img"]
     else:
         assert backends["default"] == "rvcu.storage.MediaStorage"
         assert backends["private"] == "django.core.files.storage.FileSystemStorage"
+        assert not any("media.portal" in source for source in backends["csp_img"])
 
 
 def test_settings_refuse_an_unknown_storage():
@@ -325,3 +328,31 @@ def test_settings_refuse_an_unknown_storage():
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
     assert result.returncode != 0
     assert "RVCU_MEDIA_STORAGE must be filesystem or s3." in result.stderr
+
+
+def test_bucket_serves_the_type_of_the_extension_not_the_one_the_browser_claimed(
+    client, krakow, coordinator, buckets
+):
+    client.force_login(coordinator)
+    response = client.post(
+        NEW,
+        form_data(
+            krakow,
+            image=SimpleUploadedFile("circle.png", image_upload().read(), "text/html"),
+            new_document=pdf_upload("report.pdf", content_type="text/html"),
+            new_document_title="Annual report",
+            **PICTURE,
+        ),
+    )
+    assert response.status_code == 302
+    revision = Practice.objects.get().revisions.get()
+    picture = buckets.client.head_object(Bucket=buckets.media, Key=revision.image_page.name)
+    assert picture["ContentType"] == "image/webp"
+    assert "ContentDisposition" not in picture
+    assert picture["CacheControl"] == "public, max-age=86400"
+    name = PracticeAttachment.objects.get().file.name
+    document = buckets.client.head_object(Bucket=buckets.media, Key=name)
+    assert (document["ContentType"], document["ContentDisposition"]) == (
+        "application/pdf",
+        "attachment",
+    )
