@@ -7,20 +7,18 @@ from the content or from `mimetypes`; anything else is a download of bytes. Ever
 forbids sniffing and, should a browser still render it, runs it in a sandbox with nothing
 allowed. PDFs are downloads under their stored name.
 
-In production nginx serves MEDIA_ROOT with the same headers (docs/deployment.md); Django serves
-it only in development (DEBUG), with `serve_media`. Files taken off the portal (those of
-archived revisions, see rvcu.retired_files) are in the private storage and only staff open them,
-through `retired_file`.
+In production nginx (or the CDN before the bucket) serves the media with the same headers
+(docs/deployment.md); Django serves them only in development (DEBUG), with `serve_media`. Files
+taken off the portal (those of archived revisions, see rvcu.retired_files) are in the private
+storage and only staff open them, through `retired_file`.
 """
 
 import posixpath
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import storages
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage, storages
 from django.http import FileResponse, Http404
-from django.utils._os import safe_join
 from django.views.decorators.http import require_safe
 
 from .storage import RETIRED_DIR
@@ -39,36 +37,42 @@ MEDIA_HEADERS = {
 }
 
 
+def media_type(name):
+    """(content type, whether it is a download) of the stored file `name`, by its extension."""
+    content_type = MEDIA_CONTENT_TYPES.get(Path(name).suffix.lower())
+    return content_type or DOWNLOAD_CONTENT_TYPE, content_type in (None, "application/pdf")
+
+
 def media_file_response(file, name):
     """The answer for the opened stored `file` named `name` (the type follows its extension)."""
     filename = posixpath.basename(name)
-    content_type = MEDIA_CONTENT_TYPES.get(Path(filename).suffix.lower())
+    content_type, as_attachment = media_type(filename)
     response = FileResponse(
-        file,
-        content_type=content_type or DOWNLOAD_CONTENT_TYPE,
-        as_attachment=content_type in (None, "application/pdf"),
-        filename=filename,
+        file, content_type=content_type, as_attachment=as_attachment, filename=filename
     )
     for header, value in MEDIA_HEADERS.items():
         response.headers[header] = value
     return response
 
 
-def _open_below(root, path):
-    """The file at `path` below `root`, opened, or 404 (outside it, missing, a folder)."""
-    try:
-        full_path = Path(safe_join(root, posixpath.normpath(path).lstrip("/")))
-    except (SuspiciousFileOperation, ValueError) as error:
-        raise Http404 from error
-    if not full_path.is_file():
+def _open_stored(storage, name):
+    """The file `name` of `storage`, opened, or 404 (outside it, missing, a folder): through
+    the storage API, so the same view reads the file system and object storage."""
+    parts = PurePosixPath(name).parts
+    if not parts or ".." in parts or name.startswith("/") or "\\" in name or "\0" in name:
         raise Http404
-    return full_path.open("rb")
+    try:
+        if not storage.exists(name):
+            raise Http404
+        return storage.open(name, "rb")
+    except (SuspiciousOperation, ValueError, IsADirectoryError, FileNotFoundError) as error:
+        raise Http404 from error
 
 
 @require_safe
 def serve_media(request, path):
-    """MEDIA_ROOT in development (rvcu/urls.py adds it when DEBUG is on)."""
-    return media_file_response(_open_below(settings.MEDIA_ROOT, path), path)
+    """The media in development (rvcu/urls.py adds it when DEBUG is on)."""
+    return media_file_response(_open_stored(default_storage, path), path)
 
 
 @require_safe
@@ -78,7 +82,7 @@ def retired_file(request, path):
     user = request.user
     if not (user.is_active and user.is_staff):
         raise Http404
-    private_root = Path(storages["private"].location)
-    response = media_file_response(_open_below(private_root / RETIRED_DIR, path), path)
+    stored = _open_stored(storages["private"], f"{RETIRED_DIR}/{path}")
+    response = media_file_response(stored, path)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -126,9 +126,12 @@ class KeptUploadsFormMixin:
 
 def _delete_kept_uploads(storage, *, older_than):
     deleted = 0
-    if not storage.exists(KEPT_UPLOADS_DIR):
+    # Not exists(): object storage has no folders, only names that start alike, so a folder
+    # never "exists" there, while listing it works.
+    try:
+        folders, _files = storage.listdir(KEPT_UPLOADS_DIR)
+    except FileNotFoundError:
         return deleted
-    folders, _files = storage.listdir(KEPT_UPLOADS_DIR)
     for folder in folders:
         folder_path = f"{KEPT_UPLOADS_DIR}/{folder}"
         for filename in storage.listdir(folder_path)[1]:

@@ -5,7 +5,10 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from .object_storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -175,6 +178,27 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# RVCU_MEDIA_STORAGE=s3: both on S3-compatible object storage (django-storages), in two buckets,
+# the private one never readable anonymously. See docs/deployment.md.
+RVCU_MEDIA_STORAGE = env.str("RVCU_MEDIA_STORAGE", default="filesystem")
+if RVCU_MEDIA_STORAGE not in ("filesystem", "s3"):
+    raise ImproperlyConfigured("RVCU_MEDIA_STORAGE must be filesystem or s3.")
+if RVCU_MEDIA_STORAGE == "s3":
+    STORAGES = {
+        **STORAGES,
+        **s3_storages(
+            media_bucket=env.str("RVCU_S3_MEDIA_BUCKET"),
+            private_bucket=env.str("RVCU_S3_PRIVATE_BUCKET"),
+            endpoint_url=env.str("RVCU_S3_ENDPOINT_URL", default=""),
+            region=env.str("RVCU_S3_REGION", default=""),
+            access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+            secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            media_domain=env.str("RVCU_S3_MEDIA_DOMAIN", default=""),
+        ),
+    }
+    # The Content-Security-Policy allows images from MEDIA_URL's host (below): the files'.
+    if env.str("RVCU_S3_MEDIA_DOMAIN", default="") and not env.str("DJANGO_MEDIA_URL", default=""):
+        MEDIA_URL = f"https://{env.str('RVCU_S3_MEDIA_DOMAIN')}/"
 
 # Redis when REDIS_URL is set (shared by every worker and server: allauth's login rate limits
 # hold across them); memory of the process otherwise.
