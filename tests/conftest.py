@@ -3,12 +3,23 @@
 import io
 
 import pytest
+from django.conf import settings
 from django.core import serializers
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import translation
 
 from tests.factories import CityFactory, UserFactory, acting_staff
+
+
+@pytest.fixture(autouse=True)
+def _english_first():
+    """Each test starts in English, whatever language a test before it left active in this
+    thread (a request through a French address activates French and nothing switches back)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
